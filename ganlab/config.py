@@ -1,0 +1,309 @@
+"""Configuration: three small dataclasses, checked the moment they are built.
+
+A run is described by a `Config` holding a `DataConfig` (what to learn), a
+`ModelConfig` (which networks) and a `TrainConfig` (how to train them). Every field
+has a commented default; a bad value raises `ValueError` naming the field, the value
+and what is allowed, so a typo never trains the wrong thing silently.
+
+    cfg = preset("ring8")                        # a named starting point
+    cfg = preset("digits", train={"steps": 500})  # ... with overrides
+    Config.from_dict(cfg.to_dict()) == cfg       # round-trips through JSON
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+# The names each choice accepts. losses.LOSSES, data.DATASETS and models.build are
+# tested to agree with these lists.
+TWO_D_DATASETS = ("ring8", "grid25", "spiral", "moons", "circles")
+IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist", "cifar10", "folder")
+DATASETS = TWO_D_DATASETS + IMAGE_DATASETS
+LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein", "hinge")
+ARCHS = ("auto", "mlp", "dcgan", "article")
+IMAGE_SIZES = (16, 32, 64)
+AUGMENTATIONS = ("translation", "cutout", "flip")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def _fail(where: str, value: Any, allowed: str) -> None:
+    raise ValueError(f"{where} = {value!r} is not allowed: {allowed}.")
+
+
+def _check_choice(where: str, value: Any, choices: tuple) -> None:
+    if value not in choices:
+        _fail(where, value, "choose one of " + ", ".join(repr(c) for c in choices))
+
+
+def _check_positive(where: str, value: float) -> None:
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        _fail(where, value, "it must be a positive number")
+
+
+def _check_non_negative(where: str, value: float) -> None:
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+        _fail(where, value, "it must be zero or a positive number")
+
+
+@dataclass
+class DataConfig:
+    """What the GAN learns."""
+
+    name: str = "ring8"  # one of DATASETS; 2-D toys and `digits` need no download
+    n_samples: int = 10_000  # 2-D sets: points drawn once, then batched from memory
+    image_size: int = 16  # images: 16, 32 or 64 pixels a side
+    channels: int | None = None  # None keeps the data's own; 1 or 3 converts grey <-> RGB
+    root: str = "data"  # where torchvision sets and `folder` images live on disk
+    download: bool = False  # torchvision sets: fetch when missing (off: never touch the net)
+
+    def __post_init__(self) -> None:
+        _check_choice("data.name", self.name, DATASETS)
+        _check_positive("data.n_samples", self.n_samples)
+        _check_choice("data.image_size", self.image_size, IMAGE_SIZES)
+        _check_choice("data.channels", self.channels, (None, 1, 3))
+
+    @property
+    def is_image(self) -> bool:
+        return self.name in IMAGE_DATASETS
+
+
+@dataclass
+class ModelConfig:
+    """Which generator and discriminator."""
+
+    arch: str = "auto"  # auto: mlp for 2-D data, dcgan for images; article: the article's nets
+    z_dim: int = 8  # length of the noise vector z
+    hidden: int = 128  # mlp: units per hidden layer
+    depth: int = 3  # mlp: hidden layers
+    width: int = 32  # dcgan: channels of the widest-resolution layer (pytorch/examples: 64)
+    g_batch_norm: bool = True  # batch norm in G
+    d_batch_norm: bool = True  # batch norm in D (dcgan); off for gradient penalties
+    spectral_norm: bool = False  # spectral normalisation of D's weights (SNGAN)
+    dropout: float = 0.0  # dropout in D
+    conditional: bool = False  # label embedding in G, projection discriminator in D
+
+    def __post_init__(self) -> None:
+        _check_choice("model.arch", self.arch, ARCHS)
+        for name in ("z_dim", "hidden", "depth", "width"):
+            _check_positive(f"model.{name}", getattr(self, name))
+        if not 0 <= self.dropout < 1:
+            _fail("model.dropout", self.dropout, "it must be in [0, 1)")
+
+
+@dataclass
+class TrainConfig:
+    """How G and D are trained."""
+
+    loss: str = "non_saturating"  # one of LOSSES (see ganlab.losses)
+    steps: int = 2000  # generator updates
+    batch_size: int = 256
+    lr_g: float = 2e-4  # TTUR: G and D may learn at different rates
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)  # Adam; DCGAN's beta1 = 0.5
+    n_critic: int = 1  # D updates per G update (WGAN: 5)
+    gp_weight: float = 0.0  # WGAN-GP lambda (10 is usual); 0 = off
+    r1_weight: float = 0.0  # R1 gamma; 0 = off
+    clip_weights: float = 0.0  # WGAN weight clipping bound c; 0 = off
+    instance_noise: float = 0.0  # std of Gaussian noise added to D's inputs
+    instance_noise_decay: int = 0  # steps over which that noise decays linearly to 0; 0 = constant
+    label_smoothing: float = 0.0  # one-sided: real target 1 - s (minimax / non_saturating)
+    grad_clip: float = 0.0  # clip each network's gradient norm; 0 = off
+    weight_decay: float = 0.0  # L2 regularisation of both networks
+    augment: tuple[str, ...] = ()  # DiffAugment for small image sets: translation, cutout, flip
+    ema: float = 0.0  # sample from an exponential moving average of G's weights with this
+    #                    decay (e.g. 0.999); 0 = sample from G itself
+    d_freeze_accuracy: float = 0.0  # the article's advice: stop training D once its accuracy
+    #                                  on a batch reaches this (e.g. 0.9); 0 = never
+    seed: int = 0
+    device: str = "auto"  # auto: cuda, then mps, then cpu
+    precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere
+    compile: bool = False  # wrap G and D in torch.compile
+    log_every: int = 50  # steps between stats records (the only host syncs)
+    eval_every: int = 500  # steps between metric evaluations; 0 = never
+    ckpt_every: int = 0  # steps between checkpoints (CLI); 0 = only at the end
+
+    def __post_init__(self) -> None:
+        self.betas = tuple(self.betas)
+        self.augment = tuple(self.augment)
+        _check_choice("train.loss", self.loss, LOSSES)
+        _check_choice("train.device", self.device, DEVICES)
+        _check_choice("train.precision", self.precision, PRECISIONS)
+        for name in ("steps", "batch_size", "lr_g", "lr_d", "n_critic", "log_every"):
+            _check_positive(f"train.{name}", getattr(self, name))
+        for name in (
+            "gp_weight",
+            "r1_weight",
+            "clip_weights",
+            "instance_noise",
+            "grad_clip",
+            "weight_decay",
+            "instance_noise_decay",
+            "eval_every",
+            "ckpt_every",
+        ):
+            _check_non_negative(f"train.{name}", getattr(self, name))
+        if len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
+            _fail("train.betas", self.betas, "two numbers in [0, 1), e.g. (0.5, 0.999)")
+        if not 0 <= self.label_smoothing < 0.5:
+            _fail("train.label_smoothing", self.label_smoothing, "it must be in [0, 0.5)")
+        if not 0 <= self.ema < 1:
+            _fail("train.ema", self.ema, "it must be in [0, 1), e.g. 0.999")
+        if not 0 <= self.d_freeze_accuracy <= 1:
+            _fail("train.d_freeze_accuracy", self.d_freeze_accuracy, "it must be in [0, 1]")
+        for aug in self.augment:
+            _check_choice("train.augment item", aug, AUGMENTATIONS)
+
+
+@dataclass
+class Config:
+    """A whole run: data, model and training, checked together."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self) -> None:
+        arch = self.model.arch
+        if self.data.is_image and arch == "mlp":
+            _fail("model.arch", arch, f"{self.data.name!r} is an image set: use 'dcgan' or 'auto'")
+        if not self.data.is_image and arch in ("dcgan", "article"):
+            _fail("model.arch", arch, f"{self.data.name!r} is 2-D data: use 'mlp' or 'auto'")
+        if arch == "article" and (self.data.image_size, self.data.channels) != (64, 3):
+            _fail(
+                "data.image_size/channels",
+                (self.data.image_size, self.data.channels),
+                "the article's nets make 64x64 RGB images: set image_size=64, channels=3",
+            )
+        if arch == "article" and self.model.z_dim != 100:
+            _fail("model.z_dim", self.model.z_dim, "the article's generator takes z of length 100")
+        if self.train.augment and not self.data.is_image:
+            _fail("train.augment", self.train.augment, "augmentation is for image data only")
+        penalised = self.train.gp_weight > 0 or self.train.r1_weight > 0
+        if penalised and self.data.is_image and self.model.d_batch_norm:
+            _fail(
+                "model.d_batch_norm",
+                True,
+                "gradient penalties need per-sample gradients: "
+                "set d_batch_norm=False (or spectral_norm=True instead)",
+            )
+        if self.train.label_smoothing and self.train.loss not in ("minimax", "non_saturating"):
+            _fail(
+                "train.label_smoothing",
+                self.train.label_smoothing,
+                "it applies to the minimax and non_saturating losses only",
+            )
+
+    @property
+    def resolved_arch(self) -> str:
+        if self.model.arch != "auto":
+            return self.model.arch
+        return "dcgan" if self.data.is_image else "mlp"
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, dict[str, Any]]) -> Config:
+        return cls(**{part: _build(part, d.get(part, {})) for part in ("data", "model", "train")})
+
+    def replace(self, **parts: dict[str, Any]) -> Config:
+        """A copy with some fields changed: `cfg.replace(train={"steps": 10})`."""
+        d = self.to_dict()
+        for part, changes in parts.items():
+            if part not in d:
+                _fail("part", part, "choose 'data', 'model' or 'train'")
+            d[part].update(changes)
+        return Config.from_dict(d)
+
+
+_PARTS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+
+
+def _build(part: str, values: dict[str, Any]):
+    cls = _PARTS[part]
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        _fail(f"{part} field", unknown[0], "known fields are " + ", ".join(sorted(known)))
+    return cls(**values)
+
+
+# Small named presets: each is a dict of overrides on the defaults above. `ring8` and
+# `digits` are tuned to reach good quality on a 2-core laptop (figures in the README).
+PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    "ring8": {
+        "data": {"name": "ring8"},
+        # z_dim 2: a 2-D noise space folds onto 8 modes with the least mass in between;
+        # R1 keeps D smooth around the data, the EMA of G averages out its wobble.
+        "model": {"arch": "mlp", "z_dim": 2, "hidden": 128, "depth": 3},
+        "train": {
+            "loss": "non_saturating",
+            "steps": 2500,
+            "batch_size": 256,
+            "lr_g": 1e-3,
+            "lr_d": 1e-3,
+            "r1_weight": 1.0,
+            "ema": 0.99,
+            "eval_every": 250,
+        },
+    },
+    "digits": {
+        "data": {"name": "digits", "image_size": 16},
+        "model": {"arch": "dcgan", "z_dim": 32, "width": 32},
+        "train": {
+            "loss": "non_saturating",
+            "steps": 1500,
+            "batch_size": 64,
+            "lr_g": 2e-4,
+            "lr_d": 2e-4,
+            "eval_every": 250,
+        },
+    },
+    "digits32": {
+        "data": {"name": "digits", "image_size": 32},
+        "model": {"arch": "dcgan", "z_dim": 64, "width": 32},
+        "train": {"loss": "non_saturating", "steps": 3000, "batch_size": 64, "eval_every": 500},
+    },
+    "article": {
+        "data": {"name": "digits", "image_size": 64, "channels": 3},
+        "model": {"arch": "article", "z_dim": 100},
+        "train": {"loss": "least_squares", "steps": 500, "batch_size": 64, "eval_every": 0},
+    },
+    "mnist": {
+        "data": {"name": "mnist", "image_size": 32},
+        "model": {"arch": "dcgan", "z_dim": 100, "width": 64},
+        "train": {"steps": 10_000, "batch_size": 128, "eval_every": 0},
+    },
+    "cifar10": {
+        "data": {"name": "cifar10", "image_size": 32},
+        "model": {
+            "arch": "dcgan",
+            "z_dim": 128,
+            "width": 64,
+            "d_batch_norm": False,
+            "spectral_norm": True,
+        },
+        "train": {
+            "loss": "hinge",
+            "steps": 50_000,
+            "batch_size": 64,
+            "eval_every": 0,
+            "betas": (0.0, 0.9),
+        },
+    },
+    "folder64": {
+        "data": {"name": "folder", "image_size": 64, "channels": 3},
+        "model": {"arch": "dcgan", "z_dim": 128, "width": 64},
+        "train": {"steps": 50_000, "batch_size": 128, "eval_every": 0},
+    },
+}
+
+
+def preset(name: str = "ring8", **overrides: dict[str, Any]) -> Config:
+    """The named preset, with optional per-part overrides: `preset("digits", train={...})`."""
+    _check_choice("preset", name, tuple(PRESETS))
+    return Config.from_dict(PRESETS[name]).replace(**overrides)

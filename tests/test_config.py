@@ -1,0 +1,103 @@
+"""Config: every bad value is caught when the config is built, with a clear message."""
+
+import json
+
+import pytest
+
+from ganlab.config import (
+    DATASETS,
+    LOSSES,
+    PRESETS,
+    Config,
+    DataConfig,
+    ModelConfig,
+    TrainConfig,
+    preset,
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: DataConfig(name="imagenet"), ["data.name", "'imagenet'", "'ring8'", "'digits'"]),
+        (lambda: DataConfig(image_size=28), ["data.image_size", "28", "16", "32", "64"]),
+        (lambda: DataConfig(n_samples=0), ["data.n_samples", "positive"]),
+        (lambda: DataConfig(channels=2), ["data.channels", "2"]),
+        (lambda: ModelConfig(arch="resnet"), ["model.arch", "'resnet'", "'dcgan'"]),
+        (lambda: ModelConfig(z_dim=-3), ["model.z_dim", "-3", "positive"]),
+        (lambda: ModelConfig(dropout=1.5), ["model.dropout", "1.5"]),
+        (lambda: TrainConfig(loss="bce"), ["train.loss", "'bce'", "'non_saturating'", "'hinge'"]),
+        (lambda: TrainConfig(lr_g=-1e-4), ["train.lr_g", "-0.0001", "positive"]),
+        (lambda: TrainConfig(lr_d=0), ["train.lr_d", "positive"]),
+        (lambda: TrainConfig(lr_d=float("nan")), ["train.lr_d", "nan"]),
+        (lambda: TrainConfig(batch_size=0), ["train.batch_size", "positive"]),
+        (lambda: TrainConfig(steps=-5), ["train.steps", "-5"]),
+        (lambda: TrainConfig(betas=(0.5, 1.2)), ["train.betas", "[0, 1)"]),
+        (lambda: TrainConfig(device="tpu"), ["train.device", "'tpu'", "'cuda'"]),
+        (lambda: TrainConfig(augment=("rotate",)), ["augment", "'rotate'", "'cutout'"]),
+        (lambda: TrainConfig(gp_weight=-10), ["train.gp_weight", "-10"]),
+        (lambda: TrainConfig(label_smoothing=0.7), ["train.label_smoothing", "0.7"]),
+    ],
+)
+def test_bad_values_raise_a_clear_value_error(make, words):
+    with pytest.raises(ValueError) as info:
+        make()
+    for word in words:
+        assert word in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("parts", "words"),
+    [
+        ({"data": {"name": "digits"}, "model": {"arch": "mlp"}}, ["model.arch", "image set"]),
+        ({"data": {"name": "ring8"}, "model": {"arch": "dcgan"}}, ["model.arch", "2-D"]),
+        (
+            {
+                "data": {"name": "digits", "image_size": 32},
+                "model": {"arch": "article", "z_dim": 100},
+            },
+            ["64", "channels=3"],
+        ),
+        ({"data": {"name": "ring8"}, "train": {"augment": ("flip",)}}, ["train.augment", "image"]),
+        ({"data": {"name": "digits"}, "train": {"gp_weight": 10.0}}, ["d_batch_norm"]),
+        ({"train": {"loss": "hinge", "label_smoothing": 0.1}}, ["label_smoothing", "minimax"]),
+    ],
+)
+def test_fields_that_do_not_fit_together_are_caught(parts, words):
+    with pytest.raises(ValueError) as info:
+        Config.from_dict(parts)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_unknown_field_names_the_known_ones():
+    with pytest.raises(ValueError, match="train field = 'learning_rate'.*lr_g"):
+        Config.from_dict({"train": {"learning_rate": 0.1}})
+
+
+def test_every_preset_builds_and_round_trips_through_json():
+    for name in PRESETS:
+        cfg = preset(name)
+        again = Config.from_dict(json.loads(json.dumps(cfg.to_dict())))
+        assert again == cfg, name
+
+
+def test_preset_overrides_are_validated_too():
+    cfg = preset("digits", train={"steps": 7})
+    assert cfg.train.steps == 7 and cfg.data.name == "digits"
+    with pytest.raises(ValueError, match="train.steps"):
+        preset("digits", train={"steps": 0})
+    with pytest.raises(ValueError, match="preset = 'nope'"):
+        preset("nope")
+
+
+def test_auto_arch_follows_the_data():
+    assert Config().resolved_arch == "mlp"
+    assert preset("digits").replace(model={"arch": "auto"}).resolved_arch == "dcgan"
+
+
+def test_name_lists_agree_with_the_package():
+    from ganlab import data, losses
+
+    assert set(losses.LOSSES) == set(LOSSES)
+    assert set(data.DATASETS) == set(DATASETS)
