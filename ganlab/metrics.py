@@ -1,0 +1,395 @@
+"""Offline metrics: how good are a generator's samples, without downloads or a GPU.
+
+Two families, chosen by `evaluate` from the dataset:
+
+- 2-D sets (known mode centres): modes covered, share of high-quality samples, and a
+  kernel distance (MMD²) to the data.
+- digits: a small CNN trained once on scikit-learn's bundled digits (seconds on CPU,
+  cached as a file). Its penultimate layer gives a Fréchet distance ("FID" on a digit
+  feature space); its predictions give class coverage and the KL of the predicted-label
+  histogram from uniform (mode collapse shows up as few classes and a large KL).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import scipy.linalg
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ganlab.data import Dataset, load
+
+CLASSIFIER_SIZES: tuple[int, ...] = (16, 32, 64)
+_CACHE_VERSION = "v1"  # bump when the classifier or its training changes: old files are ignored
+
+
+# ---------------------------------------------------------------- 2-D: coverage and quality
+def mode_coverage(
+    samples: Tensor, centres: Tensor, spread: float, min_share: float = 0.01
+) -> dict[str, float | int]:
+    """Modes covered and share of high-quality samples.
+
+    samples (N, 2), centres (M, 2). A sample is high quality when it lies within
+    3*spread of its nearest centre; a mode is covered when at least min_share * N of
+    the samples lie within 3*spread of its centre.
+    Returns {"modes_covered": int, "n_modes": M, "high_quality": share in [0, 1]}.
+    """
+    if samples.ndim != 2 or samples.shape[1] != 2 or len(samples) == 0:
+        raise ValueError(f"samples must have shape (N, 2) with N > 0, got {tuple(samples.shape)}")
+    if centres.ndim != 2 or centres.shape[1] != 2:
+        raise ValueError(f"centres must have shape (M, 2), got {tuple(centres.shape)}")
+    if not spread > 0:
+        raise ValueError(f"spread must be > 0, got {spread}")
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+    x, c = samples.detach().double().cpu(), centres.detach().double().cpu()
+    dist, nearest = torch.cdist(x, c).min(dim=1)  # (N,), (N,)
+    good = dist <= 3 * spread  # NaN samples compare False: a diverged G scores 0
+    counts = torch.bincount(nearest[good], minlength=len(c))  # (M,)
+    return {
+        "modes_covered": int((counts >= min_share * len(x)).sum()),
+        "n_modes": len(c),
+        "high_quality": float(good.double().mean()),
+    }
+
+
+# ---------------------------------------------------------------- sample distances
+def _subsample(x: Tensor, max_samples: int) -> Tensor:
+    """(N, ...) -> (min(N, max_samples), d) float64, flattened; fixed seed keeps it repeatable."""
+    x = x.detach().double().cpu().flatten(1)
+    if len(x) > max_samples:
+        idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))[:max_samples]
+        x = x[idx]
+    return x
+
+
+def mmd(
+    x: Tensor,
+    y: Tensor,
+    bandwidths: Sequence[float] | None = None,
+    unbiased: bool = False,
+    max_samples: int = 1000,
+) -> float:
+    """Squared maximum mean discrepancy MMD² between samples x (N, ...) and y (M, ...).
+
+    k(a, b) = mean_h exp(-||a - b||² / (2 h²)), a Gaussian kernel averaged over bandwidths h.
+    MMD² = E k(x, x') + E k(y, y') - 2 E k(x, y).
+    Biased by default (V-statistic: the diagonals k(x, x) = 1 are kept), which is >= 0
+    and is exactly MMD² between the two empirical distributions; unbiased=True drops the
+    diagonals (U-statistic), which is ~0 on average for equal distributions but can be < 0.
+    bandwidths=None uses (1/16, 1/8, 1/4, 1/2, 1, 2) x the median pairwise distance of y: the
+    scale follows the reference data (and stays fixed while x changes), and the small
+    bandwidths see mode-sized structure (ring8: median 2.8, spread 0.05).
+    At most `max_samples` of each set are used (a fixed random subset).
+    """
+    x, y = _subsample(x, max_samples), _subsample(y, max_samples)
+    if x.shape[1] != y.shape[1] or len(x) < 2 or len(y) < 2:
+        raise ValueError(
+            f"x and y must be (N, d) with equal d and N >= 2, got {x.shape}, {y.shape}"
+        )
+    d_yy = torch.cdist(y, y)
+    if bandwidths is None:
+        med = d_yy[torch.triu_indices(len(y), len(y), offset=1).unbind()].median().item()
+        bandwidths = [med * s for s in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2)]
+    if not bandwidths or min(bandwidths) <= 0:
+        raise ValueError(f"bandwidths must be positive numbers, got {bandwidths}")
+
+    def k(d: Tensor) -> Tensor:  # (n, m) distances -> (n, m) kernel values
+        d2, out = d.square(), torch.zeros_like(d)
+        for h in bandwidths:
+            out += torch.exp(d2 * (-0.5 / h**2))  # in place: these matrices are large
+        return out / len(bandwidths)
+
+    k_xx, k_yy, k_xy = k(torch.cdist(x, x)), k(d_yy), k(torch.cdist(x, y))
+    n, m = len(x), len(y)
+    if unbiased:  # drop the i == j terms, which are always 1
+        e_xx = (k_xx.sum() - k_xx.diagonal().sum()) / (n * (n - 1))
+        e_yy = (k_yy.sum() - k_yy.diagonal().sum()) / (m * (m - 1))
+    else:
+        e_xx, e_yy = k_xx.mean(), k_yy.mean()
+    return float(e_xx + e_yy - 2 * k_xy.mean())
+
+
+def energy_distance(x: Tensor, y: Tensor, max_samples: int = 1000) -> float:
+    """Energy distance sqrt(2 E||X - Y|| - E||X - X'|| - E||Y - Y'||) between x (N, ...) and y (M, ...).
+
+    Computed on the empirical distributions (V-statistic), so it is >= 0, zero only for
+    identical sample sets, and in 1-D equals scipy.stats.energy_distance.
+    """
+    x, y = _subsample(x, max_samples), _subsample(y, max_samples)
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(f"x and y must have the same feature size, got {x.shape}, {y.shape}")
+    e2 = 2 * torch.cdist(x, y).mean() - torch.cdist(x, x).mean() - torch.cdist(y, y).mean()
+    return math.sqrt(max(float(e2), 0.0))  # round-off can give -1e-17
+
+
+# ---------------------------------------------------------------- Fréchet distance
+def frechet_distance(
+    mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray, eps: float = 1e-6
+) -> float:
+    """Fréchet (2-Wasserstein) distance² between N(mu1, sigma1) and N(mu2, sigma2).
+
+    FD = ||mu1 - mu2||² + Tr(sigma1 + sigma2 - 2 (sigma1 sigma2)^(1/2)); mu (F,), sigma (F, F).
+    sqrtm of a product of PSD matrices is real in exact arithmetic: round-off imaginary
+    parts are dropped; if sqrtm fails (singular product), eps is added to both diagonals.
+    """
+    mu1, mu2 = (
+        np.atleast_1d(np.asarray(mu1, np.float64)),
+        np.atleast_1d(np.asarray(mu2, np.float64)),
+    )
+    s1, s2 = (
+        np.atleast_2d(np.asarray(sigma1, np.float64)),
+        np.atleast_2d(np.asarray(sigma2, np.float64)),
+    )
+    if mu1.shape != mu2.shape or s1.shape != s2.shape or s1.shape != (len(mu1), len(mu1)):
+        raise ValueError(
+            f"need mu (F,) and sigma (F, F), got {mu1.shape}, {s1.shape}, {mu2.shape}, {s2.shape}"
+        )
+    if not all(np.isfinite(a).all() for a in (mu1, mu2, s1, s2)):
+        return float("nan")  # a diverged generator (NaN samples) has no distance
+    with warnings.catch_warnings():  # singular products warn; we check the result instead
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        covmean = scipy.linalg.sqrtm(s1 @ s2)
+        if not np.isfinite(covmean).all():
+            offset = eps * np.eye(len(s1))
+            covmean = scipy.linalg.sqrtm((s1 + offset) @ (s2 + offset))
+    covmean = np.real(covmean)
+    diff = mu1 - mu2
+    fd = diff @ diff + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean)
+    return max(float(fd), 0.0)  # round-off can give a tiny negative number
+
+
+# ---------------------------------------------------------------- the digit classifier
+class DigitClassifier(nn.Module):
+    """A small CNN for 1-channel digits of any size >= 8 px in [-1, 1]; ~85k parameters."""
+
+    def __init__(self, width: int = 32, n_features: int = 64, n_classes: int = 10) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(1, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (B, w, H/2, W/2)
+            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (B, 2w, H/4, W/4)
+            nn.AdaptiveAvgPool2d(4), nn.Flatten(),  # (B, 2w*16): same size for 16, 32, 64 px
+            nn.Linear(2 * width * 16, n_features), nn.ReLU(),  # (B, F)
+        )  # fmt: skip
+        self.head = nn.Linear(n_features, n_classes)
+        self.heldout_accuracy = float("nan")  # set after training (or loading)
+
+    def features(self, x: Tensor) -> Tensor:
+        """(B, 1, H, W) -> (B, F) penultimate-layer activations, the Fréchet feature space."""
+        return self.body(x)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """(B, 1, H, W) -> (B, 10) class logits."""
+        return self.head(self.features(x))
+
+
+def _digits(image_size: int) -> tuple[Tensor, Tensor]:
+    """sklearn's digits exactly as training sees them: x (1797, 1, S, S) in [-1, 1], labels (1797,)."""
+    data = load("digits", image_size=image_size)
+    return data.x, data.labels
+
+
+def _digit_split(image_size: int, heldout: float = 0.2) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """A fixed (seed 0) train / held-out split: x_train, y_train, x_test, y_test."""
+    x, y = _digits(image_size)
+    perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
+    n_test = int(heldout * len(x))
+    test, train = perm[:n_test], perm[n_test:]
+    return x[train], y[train], x[test], y[test]
+
+
+@torch.no_grad()
+def _accuracy(model: nn.Module, x: Tensor, y: Tensor) -> float:
+    return float((model(x).argmax(1) == y).double().mean())
+
+
+def _fit(model: DigitClassifier, x: Tensor, y: Tensor, epochs: int, seed: int) -> None:
+    """Cross-entropy training with Adam and a fixed batch order: same seed, same classifier."""
+    gen = torch.Generator().manual_seed(seed)
+    batches = [i for _ in range(epochs) for i in torch.randperm(len(x), generator=gen).split(64)]
+    opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+    # one-cycle (warm up, then anneal) reaches ~99% in a few epochs where a constant lr stalls ~95%
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=5e-3, total_steps=len(batches))
+    model.train()
+    for idx in batches:
+        loss = F.cross_entropy(model(x[idx]), y[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+    model.eval()
+
+
+def _train_classifier(image_size: int, epochs: int = 8, seed: int = 0) -> DigitClassifier:
+    """A DigitClassifier trained on the fixed training split; ~3 s at 16 px on one CPU core."""
+    x_tr, y_tr, x_te, y_te = _digit_split(image_size)
+    with torch.random.fork_rng(devices=[]):  # seed the init without touching the caller's RNG
+        torch.manual_seed(seed)
+        model = DigitClassifier()
+    threads = torch.get_num_threads()
+    # Tiny convolutions: thread hand-offs cost more than they save. Measured on a busy
+    # 2-core machine, 2 threads took 17-44 s where 1 thread took 4-5 s.
+    torch.set_num_threads(1)
+    try:
+        _fit(model, x_tr, y_tr, epochs, seed)
+    finally:
+        torch.set_num_threads(threads)
+    model.heldout_accuracy = _accuracy(model, x_te, y_te)
+    return model
+
+
+def default_cache_dir() -> Path:
+    """ganlab's cache folder: $GANLAB_CACHE, else $XDG_CACHE_HOME/ganlab, else ~/.cache/ganlab."""
+    if os.environ.get("GANLAB_CACHE"):
+        return Path(os.environ["GANLAB_CACHE"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(xdg).expanduser() / "ganlab"
+
+
+def _save(model: DigitClassifier, path: Path, image_size: int) -> None:
+    """Write atomically (temp file in the same folder, then os.replace): never a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "state_dict": model.state_dict(),
+        "image_size": image_size,
+        "heldout_accuracy": model.heldout_accuracy,
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(payload, f)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _load(path: Path, image_size: int) -> DigitClassifier:
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    if payload["image_size"] != image_size:
+        raise ValueError(f"{path} holds a {payload['image_size']} px classifier")
+    model = DigitClassifier()
+    model.load_state_dict(payload["state_dict"])
+    model.heldout_accuracy = float(payload["heldout_accuracy"])
+    return model
+
+
+def _load_or_train(image_size: int, path: Path) -> DigitClassifier:
+    if path.exists():
+        try:
+            return _load(path, image_size)
+        except Exception as e:  # any unreadable cache (truncated, corrupt, old) is rebuilt
+            warnings.warn(
+                f"retraining the digit classifier: cannot read {path} ({e})", stacklevel=3
+            )
+    model = _train_classifier(image_size)
+    try:
+        _save(model, path, image_size)
+    except OSError as e:  # a read-only home still gets its metrics, just not the cache
+        warnings.warn(f"could not cache the digit classifier at {path}: {e}", stacklevel=3)
+    return model
+
+
+@functools.cache
+def _cached_classifier(image_size: int, path: str) -> DigitClassifier:
+    # shared by every caller in this process: frozen so nobody trains it by accident
+    return _load_or_train(image_size, Path(path)).eval().requires_grad_(False)
+
+
+def digit_classifier(image_size: int = 16, cache_dir: str | Path | None = None) -> DigitClassifier:
+    """The digit classifier for `image_size` px, trained once and then loaded.
+
+    Trained deterministically (seed 0, fixed batch order) on 80% of sklearn's digits;
+    `heldout_accuracy` is measured on the other 20%. Cached as
+    <cache_dir>/digit_classifier_<S>px_v1.pt (default folder: `default_cache_dir()`) and in
+    memory, so repeated calls are free. A corrupt cache file is retrained.
+    """
+    if image_size not in CLASSIFIER_SIZES:
+        raise ValueError(f"image_size must be one of {CLASSIFIER_SIZES}, got {image_size}")
+    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    path = folder.resolve() / f"digit_classifier_{image_size}px_{_CACHE_VERSION}.pt"
+    return _cached_classifier(image_size, str(path))
+
+
+# ---------------------------------------------------------------- digit metrics
+@torch.no_grad()
+def _features_and_probs(model: DigitClassifier, x: Tensor) -> tuple[np.ndarray, Tensor]:
+    """(N, 1, S, S) -> features (N, F) float64 numpy, class probabilities (N, 10)."""
+    feats = torch.cat([model.features(b) for b in x.detach().float().cpu().split(500)])
+    return feats.double().numpy(), model.head(feats).softmax(dim=1)
+
+
+def digit_metrics(
+    samples: Tensor,
+    real: Tensor,
+    min_share: float = 0.01,
+    classifier: DigitClassifier | None = None,
+) -> dict[str, float | int]:
+    """Classifier metrics for digit images samples (N, 1, S, S) vs real (M, 1, S, S), in [-1, 1].
+
+    fd: Fréchet distance between Gaussians fitted to the classifier's features (lower is
+        better; a random half of the real digits vs the other half scores near 0).
+    classes_covered: classes predicted for at least `min_share` of the samples (of n_classes).
+    label_kl: KL(p || uniform) = sum_k p_k log(10 p_k) of the predicted-label histogram p;
+        0 when every class is equally frequent, log 10 = 2.30 when all samples are one class.
+    confidence: mean max class probability (blurry or noisy samples score low).
+    """
+    if samples.ndim != 4 or samples.shape[1] != 1 or samples.shape[1:] != real.shape[1:]:
+        raise ValueError(
+            f"samples must be (N, 1, S, S) like real {tuple(real.shape)}, got {tuple(samples.shape)}"
+        )
+    if len(samples) < 2 or len(real) < 2:
+        raise ValueError(f"need >= 2 samples and real images, got {len(samples)} and {len(real)}")
+    model = classifier or digit_classifier(samples.shape[-1])
+    f_gen, probs = _features_and_probs(model, samples)
+    f_real, _ = _features_and_probs(model, real)
+    fd = frechet_distance(
+        f_gen.mean(0), np.cov(f_gen, rowvar=False), f_real.mean(0), np.cov(f_real, rowvar=False)
+    )
+    n_classes = probs.shape[1]
+    share = torch.bincount(probs.argmax(1), minlength=n_classes).double() / len(probs)  # (10,)
+    nz = share[share > 0]  # 0 log 0 = 0
+    return {
+        "fd": fd,
+        "classes_covered": int((share >= min_share).sum()),
+        "n_classes": n_classes,
+        "label_kl": float((nz * (nz * n_classes).log()).sum()),
+        "confidence": float(probs.max(1).values.mean()),
+    }
+
+
+def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
+    """The metrics that fit `dataset`, as a flat dict of Python numbers. samples: like dataset.x[:N].
+
+    - 2-D sets with mode centres: mode_coverage (modes_covered, n_modes, high_quality) and
+      mmd (MMD² to dataset.x, biased, median-heuristic bandwidths) and energy (energy distance).
+    - digits (16, 32 or 64 px): digit_metrics (fd, classes_covered, n_classes, label_kl,
+      confidence).
+    - any other set (mnist, cifar10, folder, ...): only "mmd", MMD² in pixel space. It is
+      a rough signal (no pretrained features are downloaded); use FID with local Inception
+      weights for a real comparison.
+    """
+    if tuple(samples.shape[1:]) != tuple(dataset.x.shape[1:]):
+        raise ValueError(
+            f"samples must have shape (N, {', '.join(map(str, dataset.x.shape[1:]))}) like "
+            f"dataset {dataset.name!r}, got {tuple(samples.shape)}"
+        )
+    samples = samples.detach().float().cpu()
+    real = dataset.x.detach().float().cpu()
+    if dataset.name == "digits" and real.shape[-1] in CLASSIFIER_SIZES:
+        return digit_metrics(samples, real)
+    out: dict[str, float | int] = {}
+    if not dataset.is_image and dataset.centres is not None and dataset.spread is not None:
+        out.update(mode_coverage(samples, dataset.centres, dataset.spread))
+        out["energy"] = energy_distance(samples, real)
+    out["mmd"] = mmd(samples, real)
+    return out
