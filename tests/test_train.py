@@ -1,0 +1,197 @@
+"""The training loop: who updates what, every option trains, resume is exact, health."""
+
+import math
+
+import pytest
+import torch
+
+from ganlab.checkpoint import CheckpointError
+from ganlab.config import LOSSES, Config
+from ganlab.train import Trainer, TrainingDiverged
+
+
+def tiny(**parts) -> Config:
+    """A ring8 run small enough to take milliseconds a step."""
+    base = {
+        "data": {"name": "ring8", "n_samples": 512},
+        "model": {"hidden": 32, "depth": 2, "z_dim": 4},
+        "train": {"batch_size": 64, "steps": 20, "log_every": 5, "eval_every": 0},
+    }
+    for part, changes in parts.items():
+        base[part] = {**base.get(part, {}), **changes}
+    return Config.from_dict(base)
+
+
+def tiny_images(**train) -> Config:
+    return Config.from_dict(
+        {
+            "data": {"name": "digits", "image_size": 16},
+            "model": {"arch": "dcgan", "z_dim": 8, "width": 8, "d_batch_norm": False},
+            "train": {"batch_size": 16, "steps": 4, "log_every": 2, "eval_every": 0, **train},
+        }
+    )
+
+
+def params(net):
+    return [p.detach().clone() for p in net.parameters()]
+
+
+def changed(before, net):
+    return [not torch.equal(b, p) for b, p in zip(before, net.parameters())]
+
+
+def test_d_step_changes_only_d_and_g_step_only_g():
+    t = Trainer(tiny())
+    real, labels = t._real_batch()
+    fake = t._generate(labels, grad=True)
+    g0, d0 = params(t.G), params(t.D)
+    t.d_step(real, fake.detach(), labels)
+    assert all(changed(d0, t.D)) and not any(changed(g0, t.G))
+    g1, d1 = params(t.G), params(t.D)
+    t.g_step(fake, labels)
+    assert all(changed(g1, t.G)) and not any(changed(d1, t.D))
+
+
+def test_optimizers_own_disjoint_and_complete_parameter_sets():
+    t = Trainer(tiny())
+    in_g = {id(p) for group in t.opt_g.param_groups for p in group["params"]}
+    in_d = {id(p) for group in t.opt_d.param_groups for p in group["params"]}
+    assert in_g.isdisjoint(in_d)
+    assert in_g == {id(p) for p in t.G.parameters()}
+    assert in_d == {id(p) for p in t.D.parameters()}
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_loss_trains(loss):
+    extra = {"clip_weights": 0.05} if loss == "wasserstein" else {}
+    t = Trainer(tiny(train={"loss": loss, **extra}))
+    records = t.run()
+    assert [r["step"] for r in records] == [5, 10, 15, 20]
+    assert all(math.isfinite(r["d_loss"]) and math.isfinite(r["g_loss"]) for r in records)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"gp_weight": 10.0, "loss": "wasserstein", "n_critic": 3},
+        {"r1_weight": 1.0},
+        {"instance_noise": 0.1, "instance_noise_decay": 10},
+        {"label_smoothing": 0.1},
+        {"grad_clip": 1.0},
+        {"weight_decay": 1e-4},
+        {"lr_g": 1e-4, "lr_d": 4e-4},
+        {"precision": "bf16"},
+        {"ema": 0.9},
+    ],
+)
+def test_every_option_trains_on_2d(options):
+    records = Trainer(tiny(train=options)).run()
+    assert len(records) == 4 and all(math.isfinite(r["d_loss"]) for r in records)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"augment": ("translation", "cutout", "flip")}, {"gp_weight": 10.0}, {"r1_weight": 0.1}],
+)
+def test_image_options_train(options):
+    records = Trainer(tiny_images(**options)).run()
+    assert len(records) == 2 and all(math.isfinite(r["g_loss"]) for r in records)
+
+
+def test_conditional_training_uses_labels():
+    cfg = tiny_images()
+    cfg = cfg.replace(model={"conditional": True})
+    t = Trainer(cfg)
+    t.run()
+    x = t.sample(torch.zeros(10, 8), labels=torch.arange(10))
+    assert x.shape == (10, 1, 16, 16)
+    assert not torch.allclose(x[0], x[1])  # same z, different class, different image
+
+
+def test_freeze_d_once_strong_stops_d_updates():
+    t = Trainer(tiny(train={"d_freeze_accuracy": 0.01, "log_every": 1}))
+    t.run(1)
+    assert t.d_frozen
+    d0 = params(t.D)
+    t.run(3)
+    assert not any(changed(d0, t.D))
+
+
+def test_records_reach_subscribers_and_the_iterator_alike():
+    t = Trainer(tiny(train={"eval_every": 10}))
+    seen = []
+    t.subscribe(seen.append)
+    streamed = list(t.stream(20))
+    assert seen == streamed == t.history
+    keys = {
+        "step",
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "g_grad_norm",
+        "d_grad_norm",
+        "steps_per_sec",
+    }
+    assert keys <= set(streamed[0])
+    assert "modes_covered" in streamed[1] and "modes_covered" not in streamed[0]
+    assert 0 <= streamed[0]["d_real"] <= 1 and streamed[0]["g_grad_norm"] > 0
+
+
+def test_training_is_deterministic_on_cpu():
+    a, b = Trainer(tiny()), Trainer(tiny())
+    a.run(), b.run()
+    assert all(torch.equal(p, q) for p, q in zip(a.G.parameters(), b.G.parameters()))
+
+
+@pytest.mark.parametrize("make", [tiny, tiny_images])
+def test_resume_is_bitwise_exact(tmp_path, make):
+    cfg = make().replace(train={"steps": 200 if make is tiny else 8, "log_every": 3, "ema": 0.9})
+    straight = Trainer(cfg)
+    straight.run()
+    first = Trainer(cfg)
+    first.run(cfg.train.steps // 2)
+    first.save(tmp_path / "ckpt.pt")
+    resumed = Trainer.load(tmp_path / "ckpt.pt")
+    resumed.run(cfg.train.steps // 2)
+    for net in ("G", "G_ema", "D"):
+        for p, q in zip(
+            getattr(straight, net).state_dict().values(),
+            getattr(resumed, net).state_dict().values(),
+        ):
+            assert torch.equal(p, q)
+    assert [r["d_loss"] for r in straight.history] == [r["d_loss"] for r in resumed.history]
+
+
+def test_bad_checkpoints_give_clear_errors(tmp_path):
+    t = Trainer(tiny())
+    t.save(tmp_path / "good.pt")
+    data = (tmp_path / "good.pt").read_bytes()
+    (tmp_path / "cut.pt").write_bytes(data[: len(data) // 2])
+    torch.save({"weights": torch.zeros(3)}, tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match="truncated"):
+        Trainer.load(tmp_path / "cut.pt")
+    with pytest.raises(CheckpointError, match="not a ganlab checkpoint"):
+        Trainer.load(tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match="no checkpoint"):
+        Trainer.load(tmp_path / "missing.pt")
+
+
+def test_a_huge_learning_rate_raises_training_diverged():
+    t = Trainer(tiny(train={"lr_g": 1e6, "lr_d": 1e6, "steps": 200}))
+    with pytest.raises(TrainingDiverged, match="non-finite|became"):
+        t.run()
+
+
+def test_a_poisoned_batch_raises_training_diverged():
+    t = Trainer(tiny())
+    t.data.x[::2] = float("nan")
+    with pytest.raises(TrainingDiverged, match="d_loss became nan between steps 0 and 5"):
+        t.run()
+
+
+def test_sample_shapes_and_seeds():
+    t = Trainer(tiny())
+    assert t.sample(1000).shape == (1000, 2)
+    torch.testing.assert_close(t.sample(7, seed=3), t.sample(7, seed=3))
+    assert t.sample(torch.zeros(3, 4)).shape == (3, 2)
