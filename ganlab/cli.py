@@ -1,0 +1,295 @@
+"""The command line: `python -m ganlab train | sample | eval` (each takes --help).
+
+    python -m ganlab train --preset ring8 --steps 2000        # writes runs/ring8/
+    python -m ganlab train --preset ring8 --steps 4000 --resume
+    python -m ganlab sample --ckpt runs/ring8/checkpoint.pt --n 500 --out ring8.png
+    python -m ganlab eval --ckpt runs/ring8/checkpoint.pt
+
+A run folder holds config.json, metrics.jsonl (one JSON record per log step, appended
+as training goes), samples/step_XXXXXX.png (the fixed noise, at each evaluation),
+checkpoint.pt and summary.json. The loop itself lives in ganlab.train: this module
+builds the config, listens to the Trainer's records and writes files. Expected
+failures (a bad value, a missing checkpoint or dataset, a diverged run) end with one
+line `ganlab: error: ...` and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+from tqdm import tqdm
+
+from ganlab import metrics
+from ganlab._torchvision import torchvision
+from ganlab.checkpoint import CheckpointError
+from ganlab.config import DATASETS, DEVICES, IMAGE_DATASETS, LOSSES, PRESETS, Config, preset
+from ganlab.data import DatasetNotFoundError
+from ganlab.train import N_EVAL_SAMPLES, Trainer, TrainingDiverged
+
+EXPECTED_ERRORS = (ValueError, CheckpointError, DatasetNotFoundError, TrainingDiverged)
+# Options that override one config field when given (None keeps the preset's value).
+DATA_OPTIONS = {"dataset": "name", "data_root": "root"}
+TRAIN_OPTIONS = ("loss", "steps", "batch_size", "seed", "device", "lr_g", "lr_d")
+TRAIN_OPTIONS += ("log_every", "eval_every", "ckpt_every")
+# The preset a --dataset starts from without --preset: its own, else one of its kind.
+DATASET_PRESETS = {"digits": "digits", "mnist": "mnist", "fashion_mnist": "mnist"}
+DATASET_PRESETS |= {"cifar10": "cifar10", "folder": "folder64"}  # 2-D sets: ring8
+HEADLINE = ("modes_covered", "high_quality", "fd", "classes_covered", "mmd")  # in the bar
+
+
+# ---------------------------------------------------------------- config
+def preset_name(args: argparse.Namespace) -> str:
+    if args.preset or args.dataset is None:
+        return args.preset or "ring8"
+    return DATASET_PRESETS.get(args.dataset, "ring8")
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    """The preset with every given option applied; checked by Config on the way."""
+    cfg = preset(preset_name(args))
+    parts: dict[str, dict] = {"data": {}, "model": {}, "train": {}}
+    for option, name in [*DATA_OPTIONS.items(), *zip(TRAIN_OPTIONS, TRAIN_OPTIONS)]:
+        if getattr(args, option) is not None:
+            parts["data" if option in DATA_OPTIONS else "train"][name] = getattr(args, option)
+    if args.dataset is not None and (args.dataset in IMAGE_DATASETS) != cfg.data.is_image:
+        parts["model"]["arch"] = "auto"  # --preset's mlp cannot draw images, nor dcgan points
+    if args.download:
+        parts["data"]["download"] = True
+    if args.conditional:
+        parts["model"]["conditional"] = True
+    return cfg.replace(**parts)
+
+
+def resume_trainer(args: argparse.Namespace, ckpt: Path) -> Trainer:
+    """The checkpoint's Trainer, its config unchanged except the total steps (and device)."""
+    options = (*DATA_OPTIONS, *TRAIN_OPTIONS, "preset", "download", "conditional")
+    given = [o for o in options if o not in ("steps", "device") and getattr(args, o) is not None]
+    given = ["--" + o.replace("_", "-") for o in given]
+    if given:
+        raise ValueError(f"--resume keeps the checkpoint's config; drop {', '.join(given)}")
+    trainer = Trainer.load(ckpt, device=args.device)
+    total = args.steps or trainer.config.train.steps
+    if total < trainer.step_count:
+        raise ValueError(f"--steps {total} is below the checkpoint's step {trainer.step_count}")
+    trainer.config = trainer.config.replace(train={"steps": total})
+    return trainer
+
+
+# ---------------------------------------------------------------- pictures
+def scatter_png(points: torch.Tensor, path: Path, real: torch.Tensor, size: int = 256) -> None:
+    """Fake points (N, 2) in blue over real ones (M, 2) in grey, as a PNG; no matplotlib."""
+    half = 1.1 * real.abs().max().item()  # the window follows the data, so frames compare
+    img = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(img)
+    for pts, colour in ((real[:2000], (190, 190, 190)), (points, (31, 119, 180))):
+        pix = (pts / half + 1) / 2 * (size - 1)
+        for x, y in pix.tolist():
+            y = size - 1 - y  # image rows grow downwards, the y axis upwards
+            draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=colour)
+    img.save(path)
+
+
+def save_picture(trainer: Trainer, x: torch.Tensor, path: Path) -> None:
+    """Images (N, C, H, W) in [-1, 1] as one grid, or points (N, 2) as a scatter."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if x.ndim == 4:
+        nrow = math.ceil(math.sqrt(len(x)))
+        torchvision.utils.save_image(x, path, nrow=nrow, normalize=True, value_range=(-1, 1))
+    else:
+        scatter_png(x, path, trainer.data.x.cpu())
+
+
+# ---------------------------------------------------------------- train
+class RunFolder:
+    """Writes a run folder as the Trainer's records arrive (a subscriber)."""
+
+    def __init__(self, trainer: Trainer, out: Path):
+        self.trainer, self.out = trainer, out
+        (out / "samples").mkdir(parents=True, exist_ok=True)
+        cfg = trainer.config.train
+        self.sample_every = cfg.eval_every or 10 * cfg.log_every  # with each evaluation
+        (out / "config.json").write_text(json.dumps(trainer.config.to_dict(), indent=2) + "\n")
+        # Rewritten from the trainer's history: a resumed run continues from its
+        # checkpoint, dropping records logged after it (a crash between checkpoints).
+        self.log = open(out / "metrics.jsonl", "w")  # noqa: SIM115 (closed by close())
+        for record in trainer.history:
+            self.log.write(json.dumps(record) + "\n")
+
+    def __call__(self, record: dict) -> None:
+        self.log.write(json.dumps(record) + "\n")
+        self.log.flush()  # readable while training runs (tail -f, a notebook)
+        if record["step"] % self.sample_every == 0:
+            self.save_samples()
+
+    def save_samples(self) -> None:
+        t = self.trainer
+        x = t.sample(t.fixed_z, t.fixed_labels)  # the same noise every time: frames compare
+        save_picture(t, x, self.out / "samples" / f"step_{t.step_count:06d}.png")
+
+    def close(self) -> None:
+        self.log.close()
+
+
+def show(bar: tqdm, postfix: dict, record: dict) -> None:
+    """Move the bar to the record's step; show the losses and the last metric values."""
+    postfix.update(d_loss=f"{record['d_loss']:.3f}", g_loss=f"{record['g_loss']:.3f}")
+    postfix.update({k: f"{record[k]:.3g}" for k in HEADLINE if k in record})
+    bar.set_postfix(postfix, refresh=False)
+    bar.update(record["step"] - bar.n)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    out = Path(args.out or f"runs/{preset_name(args)}")
+    ckpt = out / "checkpoint.pt"
+    trainer = resume_trainer(args, ckpt) if args.resume else Trainer(build_config(args))
+    cfg, start, started = trainer.config.train, trainer.step_count, time.perf_counter()
+    run, postfix = RunFolder(trainer, out), {}
+    with contextlib.ExitStack() as stack:
+        stack.callback(run.close)
+        bar = stack.enter_context(tqdm(total=cfg.steps, initial=start, unit="step"))
+        stack.callback(trainer.subscribe(run))
+        stack.callback(trainer.subscribe(lambda record: show(bar, postfix, record)))
+        while trainer.step_count < cfg.steps:
+            # to the next multiple of ckpt_every (or the end), then a checkpoint
+            every = cfg.ckpt_every or cfg.steps
+            stop = min(cfg.steps, (trainer.step_count // every + 1) * every)
+            trainer.run(stop - trainer.step_count)
+            trainer.save(ckpt)
+        bar.update(cfg.steps - bar.n)
+    seconds = time.perf_counter() - started
+    run.save_samples()
+    summary = {
+        "steps": trainer.step_count,
+        "seconds": round(seconds, 3),
+        "steps_per_sec": (trainer.step_count - start) / max(seconds, 1e-9),
+        "device": str(trainer.device),
+        **(trainer.evaluate() if cfg.eval_every else {}),  # eval_every = 0: never evaluate
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary))
+    return 0
+
+
+# ---------------------------------------------------------------- sample, eval
+def label_tensor(trainer: Trainer, label: int | None) -> torch.Tensor | None:
+    """--label K as a tensor, checked against the model."""
+    if label is None:
+        return None
+    if not trainer.config.model.conditional:
+        raise ValueError(f"--label {label} needs a conditional model (train with --conditional)")
+    if not 0 <= label < trainer.data.n_classes:
+        raise ValueError(f"--label {label} is not allowed: choose 0..{trainer.data.n_classes - 1}")
+    return torch.tensor(label)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    trainer = Trainer.load(args.ckpt, device=args.device)
+    x = trainer.sample(args.n, label_tensor(trainer, args.label), seed=args.seed)
+    out = Path(args.out)
+    if out.suffix == ".npy":  # raw samples in data units: (N, 2) or (N, C, H, W) in [-1, 1]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        np.save(out, x.numpy())
+    else:
+        save_picture(trainer, x, out)
+    print(out)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    trainer = Trainer.load(args.ckpt, device=args.device)
+    print(json.dumps(metrics.evaluate(trainer.data, trainer.sample(args.n, seed=args.seed))))
+    return 0
+
+
+# ---------------------------------------------------------------- parsing
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line, like every other ganlab error."""
+
+    def error(self, message: str):
+        self.exit(2, f"ganlab: error: {message} (see `{self.prog} --help`)\n")
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return int(text)
+
+
+def picture_or_array(text: str) -> str:
+    if Path(text).suffix not in (".png", ".npy"):
+        raise argparse.ArgumentTypeError(f"{text!r} must end in .png or .npy")
+    return text
+
+
+def add_train(commands) -> None:
+    p = commands.add_parser(
+        "train",
+        help="train a GAN, writing a run folder",
+        description="Train a GAN. OUT gets config.json, metrics.jsonl, samples/*.png, "
+        "checkpoint.pt and summary.json.",
+    )
+    p.add_argument("--preset", choices=PRESETS, help="start config (default: by --dataset)")
+    p.add_argument("--dataset", choices=DATASETS, help="data set (default: the preset's)")
+    p.add_argument("--data-root", help="folder of downloaded sets / of your images")
+    flag = {"action": "store_true", "default": None}  # None: not given (see resume_trainer)
+    p.add_argument("--download", **flag, help="fetch a torchvision set when missing")
+    p.add_argument("--conditional", **flag, help="condition G and D on class labels")
+    p.add_argument("--loss", choices=LOSSES)
+    p.add_argument("--steps", type=int, help="total generator updates")
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--lr-g", type=float, help="generator learning rate")
+    p.add_argument("--lr-d", type=float, help="discriminator learning rate")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", choices=DEVICES)
+    p.add_argument("--log-every", type=int, help="steps between metrics.jsonl records")
+    p.add_argument("--eval-every", type=int, help="steps between metrics and sample grids")
+    p.add_argument("--ckpt-every", type=int, help="steps between checkpoints (0: at the end)")
+    p.add_argument("--out", help="run folder (default: runs/<preset>)")
+    p.add_argument("--resume", action="store_true", help="continue OUT/checkpoint.pt to --steps")
+    p.set_defaults(command=cmd_train)
+
+
+def add_loading(commands, name: str, help: str, command, n: int) -> argparse.ArgumentParser:
+    p = commands.add_parser(name, help=help)
+    p.add_argument("--ckpt", required=True, help="a checkpoint.pt written by `train`")
+    p.add_argument("--n", type=positive_int, default=n, help=f"samples (default: {n})")
+    p.add_argument("--seed", type=int, default=0, help="seed of the noise (default: 0)")
+    p.add_argument("--device", choices=DEVICES, default="cpu")
+    p.set_defaults(command=command)
+    return p
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="ganlab", description="Train, sample and evaluate small GANs.")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    add_train(commands)
+    p = add_loading(commands, "sample", "draw samples: a .png grid or a .npy array", cmd_sample, 64)
+    p.add_argument("--out", required=True, type=picture_or_array, help="FILE.png or FILE.npy")
+    p.add_argument("--label", type=int, help="class of every sample (conditional models)")
+    add_loading(commands, "eval", "print the data set's metrics as JSON", cmd_eval, N_EVAL_SAMPLES)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; expected failures become one stderr line and exit status 2."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage error (2), already printed
+        return int(e.code or 0)
+    try:
+        return args.command(args)
+    except EXPECTED_ERRORS as e:
+        print(f"ganlab: error: {' '.join(str(e).split())}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ganlab: interrupted", file=sys.stderr)
+        return 130
