@@ -195,3 +195,13 @@ def test_sample_shapes_and_seeds():
     assert t.sample(1000).shape == (1000, 2)
     torch.testing.assert_close(t.sample(7, seed=3), t.sample(7, seed=3))
     assert t.sample(torch.zeros(3, 4)).shape == (3, 2)
+
+
+@pytest.mark.slow
+def test_compile_on_cpu_trains_like_eager():
+    """torch.compile (inductor, C++ on the CPU) must not change what the loop computes."""
+    eager = Trainer(tiny(train={"steps": 6, "log_every": 3})).run()
+    compiled = Trainer(tiny(train={"steps": 6, "log_every": 3, "compile": True})).run()
+    for e, c in zip(eager, compiled):
+        assert c["d_loss"] == pytest.approx(e["d_loss"], rel=1e-4)
+        assert c["g_loss"] == pytest.approx(e["g_loss"], rel=1e-4)
