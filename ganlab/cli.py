@@ -28,7 +28,7 @@ import torch
 from PIL import Image, ImageDraw
 from tqdm import tqdm
 
-from ganlab import metrics
+from ganlab import distributed, metrics
 from ganlab._torchvision import torchvision
 from ganlab.checkpoint import CheckpointError
 from ganlab.config import DATASETS, DEVICES, IMAGE_DATASETS, LOSSES, PRESETS, Config, preset
@@ -150,8 +150,12 @@ def show(bar: tqdm, postfix: dict, record: dict) -> None:
 def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out or f"runs/{preset_name(args)}")
     ckpt = out / "checkpoint.pt"
+    distributed.init_from_env()  # under torchrun: join the other processes
     trainer = resume_trainer(args, ckpt) if args.resume else Trainer(build_config(args))
     cfg, start, started = trainer.config.train, trainer.step_count, time.perf_counter()
+    if not trainer.group.is_main:  # the other processes train; rank 0 writes the run folder
+        trainer.run(cfg.steps - trainer.step_count)
+        return distributed.finish()
     run, postfix = RunFolder(trainer, out), {}
     with contextlib.ExitStack() as stack:
         stack.callback(run.close)
@@ -176,7 +180,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary))
-    return 0
+    return distributed.finish()
 
 
 # ---------------------------------------------------------------- sample, eval

@@ -28,7 +28,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from ganlab import checkpoint, losses, metrics, models
+from ganlab import checkpoint, distributed, losses, metrics, models
 from ganlab.augment import diff_augment
 from ganlab.config import Config
 from ganlab.data import Dataset, load_for
@@ -59,11 +59,18 @@ class Trainer:
     def __init__(self, config: Config, dataset: Dataset | None = None):
         self.config = config
         cfg = config.train
+        self.group = distributed.current()  # one process, or one of torchrun's N
+        distributed.check_batch(cfg.batch_size, self.group)
         self.device = resolve_device(cfg.device)
+        if self.device.type == "cuda" and self.group.active:
+            self.device = torch.device("cuda", self.group.local_rank)
         torch.manual_seed(cfg.seed)  # weight init, dropout and the penalties' noise
         self.rng = torch.Generator(self.device).manual_seed(cfg.seed)  # batches and z
         self.data = (dataset or load_for(config.data, seed=cfg.seed)).to(self.device)
-        self.G, self.D = (m.to(self.device) for m in models.build(config, self.data))
+        self.G, self.D = models.build(config, self.data)
+        if cfg.sync_batch_norm:
+            self.G, self.D = (distributed.sync_batch_norm(m, self.device) for m in (self.G, self.D))
+        self.G, self.D = self.G.to(self.device), self.D.to(self.device)
         # The averaged G that samples are drawn from: the mean of G's recent weights
         # wobbles less than G itself (Karras et al. 2018). Without EMA it is G.
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if cfg.ema else self.G
@@ -97,10 +104,19 @@ class Trainer:
         if on_cuda and self.data.is_image:  # NHWC lets cuDNN use tensor cores
             self.G.to(memory_format=torch.channels_last)
             self.D.to(memory_format=torch.channels_last)
-        # Compiled wrappers are used for the forward passes; self.G and self.D stay
-        # plain modules, so state dicts keep their ordinary names.
-        self.g_forward = torch.compile(self.G) if cfg.compile else self.G
-        self.d_forward = torch.compile(self.D) if cfg.compile else self.D
+
+        # The forward passes go through wrappers: DDP (several processes) and
+        # torch.compile, each only when asked for. self.G and self.D stay plain modules,
+        # so state dicts keep their ordinary names.
+        def wrapped(net: nn.Module, parallel: bool) -> nn.Module:
+            net = distributed.wrap(net, self.group, self.device) if parallel else net
+            return torch.compile(net) if cfg.compile else net
+
+        self.g_forward = wrapped(self.G, parallel=True)
+        self.d_forward = wrapped(self.D, parallel=True)
+        # In the G step D's weights are frozen, so its gradients need no syncing: D is
+        # called outside DDP there (DDP would wait for gradients that never come).
+        self.d_judge = wrapped(self.D, parallel=False) if self.group.active else self.d_forward
 
     def _autocast(self):
         if not self.bf16:
@@ -115,15 +131,18 @@ class Trainer:
     # ------------------------------------------------------------ the inputs
     def _real_batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         # Indexing a tensor that already lives on the device: no DataLoader, no copy.
+        # Every process draws the same global batch and keeps its own shard of it.
         idx = torch.randint(
             len(self.data), (self.config.train.batch_size,), device=self.device, generator=self.rng
         )
+        idx = distributed.shard(idx, self.group)
         labels = self.data.labels[idx] if self.config.model.conditional else None
         return self.data.x[idx], labels
 
     def _noise(self) -> torch.Tensor:
         n = self.config.train.batch_size
-        return torch.randn(n, self.config.model.z_dim, device=self.device, generator=self.rng)
+        z = torch.randn(n, self.config.model.z_dim, device=self.device, generator=self.rng)
+        return distributed.shard(z, self.group)
 
     def _d_input(self, x: torch.Tensor) -> torch.Tensor:
         """What D sees: the augmented image plus decaying instance noise."""
@@ -161,7 +180,7 @@ class Trainer:
         """One update of G through the (frozen) D: make D score the fakes higher."""
         self.D.requires_grad_(False)  # D's weights get no gradient here: saves work
         with self._autocast():
-            fake_logits = self.d_forward(self._d_input(fake), labels).float()
+            fake_logits = self.d_judge(self._d_input(fake), labels).float()
         loss = self.loss.g_loss(fake_logits)
         self._update(self.opt_g, self.G, loss)
         if self.config.train.ema:
@@ -237,7 +256,8 @@ class Trainer:
         cfg = self.config.train
         now, last_step = time.perf_counter(), self._clock[1]
         n = self.step_count - last_step
-        d_loss, g_loss, d_real, d_fake = (self._sums / n).tolist()
+        sums = distributed.average(self._sums, self.group)  # the mean over all processes
+        d_loss, g_loss, d_real, d_fake = (sums / n).tolist()
         self._sums.zero_()
         self._check_finite({"d_loss": d_loss, "g_loss": g_loss})
         record: Record = {
@@ -251,11 +271,11 @@ class Trainer:
             "steps_per_sec": n / max(now - self._clock[0], 1e-9),
             "d_frozen": self.d_frozen,
         }
-        if cfg.eval_every and self.step_count % cfg.eval_every == 0:
+        if cfg.eval_every and self.step_count % cfg.eval_every == 0 and self.group.is_main:
             record.update(self.evaluate())
         self._maybe_freeze_d(d_real, d_fake)
         self.history.append(record)
-        for callback in list(self._subscribers):
+        for callback in list(self._subscribers) if self.group.is_main else []:
             callback(record)
         self._clock = (time.perf_counter(), self.step_count)  # metric time is not training
 
