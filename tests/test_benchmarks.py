@@ -1,0 +1,109 @@
+"""The benchmarks run end to end (smoke mode) and print the tables they promise.
+
+One `python -m benchmarks all --smoke --json FILE` run (a few steps per cell, one
+repeat; ~20-40 s on 2 busy cores) is shared by the checks below. Figures are not
+checked: they depend on the machine; their presence and shape are.
+"""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from benchmarks.timing import Table, interleaved, median_ratio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    cmd = [sys.executable, "-m", "benchmarks", "all", "--smoke", "--json", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tables = json.loads(out.read_text())["tables"]
+    return done.stdout, {t["title"].split(":")[0]: t for t in tables}
+
+
+def test_throughput_has_a_finite_ratio_for_every_workload(smoke):
+    stdout, tables = smoke
+    t = tables["Throughput"]
+    assert t["columns"][:4] == [
+        "workload",
+        "ganlab steps/s",
+        "textbook steps/s",
+        "ratio ganlab/textbook",
+    ]
+    names = [row[0] for row in t["rows"]]
+    assert names == [
+        "ring8 MLP, B=256",
+        "DCGAN 16 px, B=16",
+        "DCGAN 32 px, B=16",
+        "DCGAN 64 px RGB, B=16",
+    ]
+    for row in t["rows"]:
+        ours, theirs, ratio = row[1:4]
+        assert math.isfinite(ratio) and ratio > 0
+        assert ratio == pytest.approx(ours / theirs)  # one turn: the ratio of the two speeds
+    assert "ratio ganlab/textbook" in stdout and "DCGAN 64 px RGB, B=16" in stdout
+
+
+def test_quality_reports_both_presets(smoke):
+    t = smoke[1]["Time to quality"]
+    assert [row[0] for row in t["rows"]] == ["ring8", "digits"]
+    assert all(row[2] == 1 for row in t["rows"])  # --smoke: one seed
+    assert all(row[-1] > 0 for row in t["rows"])  # steps/s measured
+
+
+def test_scaling_tables_have_their_rows(smoke):
+    stdout, tables = smoke
+    assert [row[0] for row in tables["Scaling with batch size"]["rows"]] == [8, 16]
+    assert [row[0] for row in tables["Scaling with image size"]["rows"]] == [
+        "16 px",
+        "32 px",
+        "64 px",
+    ]
+    threads = tables["Threads on this machine (CPU)"]
+    assert threads["columns"][1:4] == ["1 thread", "2 threads", "2 / 1"]
+    assert [row[0] for row in threads["rows"]] == ["ring8 MLP, B=256"]
+    assert "PASSIVE 2 / 1" in stdout
+
+
+def test_gpu_says_what_it_did_not_measure(smoke):
+    stdout, tables = smoke
+    if torch.cuda.is_available():
+        assert any("on cuda" in title for title in tables)
+        return
+    assert "NOT MEASURED" in stdout
+    compiled = tables["ring8 MLP, B=256 on cpu"]
+    assert [row[0] for row in compiled["rows"]] == ["eager", "compile=True"]
+    assert compiled["rows"][1][-1] < 1e-3  # compiled samples match eager ones
+    bf16 = tables["DCGAN 16 px, B=16 on cpu"]
+    assert [row[0] for row in bf16["rows"]] == [
+        "fp32, NCHW",
+        "fp32, channels_last",
+        "bf16 autocast",
+    ]
+
+
+def test_interleaved_alternates_the_contenders():
+    order: list[str] = []
+    steps = {"a": lambda: order.append("a"), "b": lambda: order.append("b")}
+    rates = interleaved(steps, repeats=3, warmup=1, block_seconds=0.0)
+    assert order == ["a", "b"] + ["a", "b"] * 3  # warm-up, then one step per turn
+    assert [len(r) for r in rates.values()] == [3, 3]
+    assert median_ratio([2.0, 9.0, 4.0], [1.0, 3.0, 1.0]) == 3.0
+
+
+def test_table_checks_and_aligns_its_cells():
+    t = Table("T", ["name", "x"])
+    t.add("long name", 1.23456)
+    with pytest.raises(ValueError, match="1 cells for 2 columns"):
+        t.add("only one")
+    lines = t.render().splitlines()
+    assert lines[2] == "name          x"
+    assert lines[4] == "long name  1.23"
