@@ -1,0 +1,9 @@
+"""The Streamlit dashboard: a Train page and a Latent explorer (run `streamlit run app.py`).
+
+worker.py trains in a background thread and knows nothing of Streamlit; session.py
+gives each browser session its own worker; the *_page.py modules draw the pages.
+"""
+
+from pathlib import Path
+
+PAGES = Path(__file__).parent / "pages"  # the thin scripts st.navigation runs

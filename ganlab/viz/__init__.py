@@ -1,0 +1,38 @@
+"""Pictures of training: plotly figures and image grids for notebooks and the dashboard.
+
+Every function returns plain data (numpy arrays, plotly figures) and never imports a UI
+library, so a notebook cell and the Streamlit app draw the same thing. Figures are
+deterministic (no random trace ids) and small enough to redraw twice a second.
+
+    fig = loss_figure(trainer.history)                          # d_loss, g_loss, D(x), D(G(z))
+    grid = image_grid(trainer.sample(trainer.fixed_z), nrow=8)  # (H, W, 3) uint8
+    fig = decision_map_figure(trainer.G, trainer.D, real, fake) # 2-D: D's map + G's arrows
+    strip = interpolation_strip(trainer.G, z[0], z[1], steps=8) # a latent walk
+"""
+
+from ganlab.viz.curves import loss_figure
+from ganlab.viz.decision import (
+    DecisionMap,
+    data_bounds,
+    decision_map,
+    decision_map_figure,
+    plot_decision_map,
+)
+from ganlab.viz.images import image_grid, images_figure, to_png
+from ganlab.viz.walks import generate, interpolation_strip, points_figure, strip_figure
+
+__all__ = [
+    "DecisionMap",
+    "data_bounds",
+    "decision_map",
+    "decision_map_figure",
+    "generate",
+    "image_grid",
+    "images_figure",
+    "interpolation_strip",
+    "loss_figure",
+    "plot_decision_map",
+    "points_figure",
+    "strip_figure",
+    "to_png",
+]

@@ -1,0 +1,195 @@
+"""2-D data: D's decision map under the real and fake points, and G's push as arrows.
+
+For points x in the plane, D(x) is a surface: high (blue) where D believes "real", low
+(red) where it believes "fake". G cannot see the data; all it learns is the slope of
+that surface at its own samples. Each arrow is -d g_loss / d x at one fake point: where
+gradient descent on G's loss would move that sample. Where the loss saturates (the
+minimax loss when D is sure), the arrows shrink to nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+import torch.nn as nn
+from torch import Tensor
+
+from ganlab import losses
+from ganlab.viz.style import ARROW_COLOUR, FAKE_COLOUR, FONT, REAL_COLOUR
+
+PROBABILITY_LOSSES = ("minimax", "non_saturating")  # D's logit means sigmoid(logit) = P(real)
+
+
+class DecisionMap(NamedTuple):
+    """What `plot_decision_map` draws, as numpy (cheap to keep as a snapshot)."""
+
+    xs: np.ndarray  # (R,) grid columns
+    ys: np.ndarray  # (R,) grid rows
+    score: np.ndarray  # (R, R): score[i, j] = D's score at (xs[j], ys[i])
+    probability: bool  # score is sigmoid(logit) (True) or the raw logit
+    real: np.ndarray  # (N, 2)
+    fake: np.ndarray  # (M, 2)
+    push: np.ndarray  # (M, 2): -d g_loss / d x at each fake, per sample
+
+
+def data_bounds(points: Tensor, margin: float = 0.25) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1): the points' bounding square, widened by `margin` of its side."""
+    low, high = points.min(0).values, points.max(0).values
+    centre, half = (low + high) / 2, (high - low).max().item() / 2 * (1 + margin) + 1e-3
+    return (
+        centre[0].item() - half,
+        centre[0].item() + half,
+        centre[1].item() - half,
+        centre[1].item() + half,
+    )
+
+
+def decision_map(
+    D: nn.Module,
+    real: Tensor,
+    fake: Tensor,
+    loss: str = "non_saturating",
+    resolution: int = 64,
+    bounds: tuple[float, float, float, float] | None = None,
+    labels: int | None = None,
+    fake_labels: Tensor | None = None,
+    score: str = "auto",
+) -> DecisionMap:
+    """D's score on a resolution x resolution grid, and G's push at each fake point.
+
+    score 'auto' shows sigmoid(logit) for the log-losses and the raw logit otherwise.
+    push_i = -d g_loss(D(x_i)) / d x_i: the direction gradient descent moves sample i,
+    i.e. up D's slope (for every loss here g_loss falls as D's score rises).
+    Conditional D: `labels` is the class whose map is drawn, `fake_labels` (M,) the fakes'.
+    """
+    if score not in ("auto", "prob", "logit"):
+        raise ValueError(f"score = {score!r} is not allowed: choose 'auto', 'prob' or 'logit'")
+    x0, x1, y0, y1 = bounds or data_bounds(torch.cat([real, fake]))
+    xs, ys = torch.linspace(x0, x1, resolution), torch.linspace(y0, y1, resolution)
+    grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), -1).reshape(-1, 2)  # (R*R, 2)
+    device = next(D.parameters()).device
+    was_training = D.training
+    D.eval()  # no dropout, no spectral-norm power step: looking must not change D
+    try:
+        with torch.no_grad():
+            y = None if labels is None else torch.full((len(grid),), labels, device=device)
+            logits = D(grid.to(device), y).float().cpu().reshape(resolution, resolution)
+        x = fake.detach().to(device).requires_grad_(True)
+        # g_loss is a mean over the batch; times M gives each sample's own gradient.
+        y = None if fake_labels is None else fake_labels.to(device)
+        g_loss = losses.LOSSES[loss].g_loss(D(x, y).float()) * len(x)
+        (grad,) = torch.autograd.grad(g_loss, x)
+    finally:
+        D.train(was_training)
+    probability = score == "prob" or (score == "auto" and loss in PROBABILITY_LOSSES)
+    values = torch.sigmoid(logits) if probability else logits
+    return DecisionMap(
+        xs.numpy(),
+        ys.numpy(),
+        values.numpy(),
+        probability,
+        real.detach().cpu().numpy(),
+        fake.detach().cpu().numpy(),
+        (-grad).cpu().numpy(),
+    )
+
+
+def _arrow_segments(start: np.ndarray, vec: np.ndarray) -> tuple[list, list]:
+    """x, y lists of line segments (None-separated) drawing arrows start -> start + vec."""
+    xs: list = []
+    ys: list = []
+    for (px_, py_), (vx, vy) in zip(start.tolist(), vec.tolist()):
+        ex, ey = px_ + vx, py_ + vy
+        # two barbs at 25% of the shaft, turned +-25 degrees back from the tip
+        for c, s in ((0.906, 0.423), (0.906, -0.423)):
+            bx, by = -(vx * c - vy * s) * 0.25, -(vx * s + vy * c) * 0.25
+            xs += [ex + bx, ex, None]
+            ys += [ey + by, ey, None]
+        xs += [px_, ex, None]
+        ys += [py_, ey, None]
+    return xs, ys
+
+
+def plot_decision_map(
+    dm: DecisionMap, arrow_length: float = 0.08, max_arrows: int = 128
+) -> go.Figure:
+    """Heat map of D, real (dark) and fake (orange) points, G's push as arrows.
+
+    Arrows share one scale: the longest is `arrow_length` of the plot's width, so a
+    vanishing gradient (a saturated loss) shows as short arrows next to long ones.
+    """
+    width = float(dm.xs[-1] - dm.xs[0])
+    norms = np.linalg.norm(dm.push, axis=1)
+    scale = arrow_length * width / max(float(norms.max(initial=0.0)), 1e-12)
+    shown = slice(0, max_arrows)
+    ax, ay = _arrow_segments(dm.fake[shown], dm.push[shown] * scale)
+    colorbar = {"title": {"text": "D(x)" if dm.probability else "logit"}}
+    heat = go.Heatmap(
+        x=dm.xs,
+        y=dm.ys,
+        z=dm.score,
+        colorscale="RdBu",
+        colorbar=colorbar,
+        zmid=0.5 if dm.probability else 0.0,
+        hoverinfo="skip",
+        opacity=0.85,
+    )
+    dots = {"size": 5, "line": {"width": 0.5, "color": "white"}}
+    fig = go.Figure(
+        [
+            heat,
+            go.Scatter(
+                x=dm.real[:, 0],
+                y=dm.real[:, 1],
+                mode="markers",
+                name="real",
+                marker={**dots, "color": REAL_COLOUR},
+            ),
+            go.Scatter(
+                x=dm.fake[:, 0],
+                y=dm.fake[:, 1],
+                mode="markers",
+                name="fake G(z)",
+                marker={**dots, "color": FAKE_COLOUR},
+            ),
+            go.Scatter(
+                x=ax,
+                y=ay,
+                mode="lines",
+                name="G's push",
+                hoverinfo="skip",
+                line={"color": ARROW_COLOUR, "width": 1.2},
+            ),
+        ]
+    )
+    fig.update_xaxes(range=[dm.xs[0], dm.xs[-1]], constrain="domain")
+    fig.update_yaxes(range=[dm.ys[0], dm.ys[-1]], scaleanchor="x", scaleratio=1)
+    fig.update_layout(
+        margin={"l": 30, "r": 10, "t": 30, "b": 30},
+        uirevision="map",
+        legend={"orientation": "h", "y": -0.08},
+        font=FONT,
+    )
+    return fig
+
+
+def decision_map_figure(
+    G: nn.Module | None,
+    D: nn.Module,
+    real: Tensor,
+    fake: Tensor | None = None,
+    z: Tensor | None = None,
+    **kwargs: Any,
+) -> go.Figure:
+    """`plot_decision_map(decision_map(...))`; without `fake`, the fakes are G(z)."""
+    if fake is None:
+        if G is None or z is None:
+            raise ValueError(
+                "fake = None is not allowed without both G and z: pass fake or G and z"
+            )
+        with torch.no_grad():
+            fake = G(z.to(next(G.parameters()).device)).float().cpu()
+    return plot_decision_map(decision_map(D, real, fake, **kwargs))

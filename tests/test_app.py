@@ -1,0 +1,182 @@
+"""The Streamlit app through AppTest: pages render, controls drive the worker.
+
+`run_every` never fires in AppTest, so live behaviour is tested by letting the worker
+train (polling it with a deadline) and then running the script again. Every AppTest
+has the same session id, so two-session independence is tested in test_browser.py.
+"""
+
+import base64
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+import torch
+from streamlit.testing.v1 import AppTest
+
+from ganlab.dashboard.worker import live_workers
+
+APP = str(Path(__file__).parents[1] / "app.py")
+LATENT = "ganlab/dashboard/pages/latent.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_sessions():
+    """Each test starts with no cached session slots, and leaves no worker behind."""
+    threads = torch.get_num_threads()  # workers set torch's process-wide pool; restore it
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()  # releases every session slot: stops its worker
+    torch.set_num_threads(threads)
+    assert live_workers() == []
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    [button] = [b for b in at.button if b.label == label]
+    assert not button.disabled, f"{label} is disabled"
+    button.click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def array(values) -> np.ndarray:
+    """A plotly JSON array: a list, or numpy's bytes in base64 (plotly >= 6)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        time.sleep(0.01)
+
+
+def test_train_page_renders_its_controls():
+    at = app()
+    assert [b.label for b in at.button] == ["Start", "Pause", "Resume", "Step", "Reset"]
+    enabled = {b.label for b in at.button if not b.disabled}
+    assert enabled == {"Start", "Step"}
+    labels = {w.label for w in [*at.sidebar.selectbox, *at.sidebar.number_input]}
+    for label in ["Preset", "Dataset", "Loss", "Device", "G learning rate", "D learning rate",
+                  "Adam beta1", "Batch size", "n_critic", "Seed", "Gradient penalty (WGAN-GP)"]:  # fmt: skip
+        assert label in labels
+    assert at.sidebar.selectbox(key="cfg.dataset").value == "ring8"
+    assert at.get("download_button") and at.get("file_uploader")
+    assert not at.error
+    assert "Press **Start**" in at.info[0].value
+
+
+def test_start_trains_pause_stops_reset_clears():
+    at = click(app(), "Start")
+    [worker] = live_workers()
+    wait_for(lambda: worker.view().step >= 60 and worker.view().history)
+    at.run()
+    assert int(metric(at, "Step").replace(",", "")) >= 60
+    curves = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert curves["layout"]["title"]["text"].startswith("Step ")
+    click(at, "Pause")
+    assert worker.view().state == "paused"
+    paused_at = worker.call(lambda trainer: trainer.step_count)
+    at.run()
+    assert metric(at, "Step") == f"{paused_at:,}"
+    assert worker.call(lambda trainer: trainer.step_count) == paused_at
+    assert {b.label for b in at.button if not b.disabled} == {"Resume", "Step", "Reset"}
+    click(at, "Reset")
+    assert live_workers() == [] and not worker.alive
+    assert not at.metric and "Press **Start**" in at.info[0].value
+
+
+def test_step_button_takes_n_steps():
+    at = app()
+    at.number_input(key="train.n_steps").set_value(6)
+    click(at, "Step")
+    [worker] = live_workers()
+    wait_for(lambda: worker.view().state == "paused" and worker.view().step == 6)
+    at.run()
+    assert metric(at, "Step") == "6"
+
+
+def test_an_invalid_setting_shows_its_message_and_cannot_start():
+    at = app()
+    at.sidebar.number_input(key="cfg.label_smoothing").set_value(0.7).run()
+    assert not at.exception
+    assert "train.label_smoothing = 0.7 is not allowed" in at.error[0].value
+    assert {b.label for b in at.button if not b.disabled} == set()
+    at.sidebar.number_input(key="cfg.lr_g").set_value(0.0)
+    at.sidebar.number_input(key="cfg.label_smoothing").set_value(0.1).run()
+    assert "train.lr_g = 0.0 is not allowed" in at.error[0].value
+
+
+def test_a_bad_upload_shows_a_message_and_changes_nothing():
+    at = app()
+    at.file_uploader[0].set_value(("bad.pt", b"not a checkpoint", "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    assert "Could not load bad.pt: the file is not a readable" in at.error[0].value
+    assert live_workers() == []
+
+
+def test_latent_page_renders_a_walk_for_2d_and_a_strip_for_images():
+    at = app()
+    at.switch_page(LATENT).run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [t["name"] for t in spec["data"]][-1] == "G(walk)"
+    assert len(array(spec["data"][-1]["x"])) == 8  # the default number of steps
+
+    at = app()
+    at.sidebar.selectbox(key="cfg.dataset").set_value("digits").run()
+    at.switch_page(LATENT).run()
+    assert not at.exception
+    assert at.get("image") and at.get("download_button")
+    at.slider(key="latent.steps").set_value(5).run()
+    animation = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(animation["frames"]) == 5
+
+
+def test_divergence_shows_the_error_and_the_app_lives_on():
+    at = app()
+    at.number_input(key="train.n_steps").set_value(30)
+    click(at, "Step")
+    [worker] = live_workers()
+    worker.call(lambda trainer: [p.data.fill_(float("nan")) for p in trainer.D.parameters()])
+    wait_for(lambda: worker.view().state == "error")
+    at.run()
+    assert not at.exception
+    assert any("diverged" in e.value for e in at.error)
+    assert {b.label for b in at.button if not b.disabled} == {"Reset"}
+    click(at, "Reset")
+    assert not at.error and live_workers() == []
+
+
+def test_a_checkpoint_upload_continues_that_run_paused():
+    from ganlab.config import preset
+    from ganlab.dashboard.worker import Worker
+
+    source = Worker(preset("ring8", train={"seed": 3, "lr_d": 5e-4}))
+    source.step(12)
+    wait_for(lambda: source.view().state == "paused")
+    data = source.checkpoint_bytes()
+    source.stop()
+    at = app()
+    at.file_uploader[0].set_value(("run.pt", data, "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    assert "Loaded run.pt at step 12" in at.success[0].value
+    [worker] = live_workers()
+    assert worker.view().state == "paused" and metric(at, "Step") == "12"
+    assert at.sidebar.number_input(key="cfg.seed").value == 3  # the sidebar shows its config
+    assert not at.info  # ... so no "settings changed" note

@@ -1,0 +1,161 @@
+"""The dashboard in a real browser: `streamlit run app.py` driven by Chromium (Playwright).
+
+Starts the server as a subprocess on a free port, trains ring8 from the page, checks
+that the step counter and the loss chart update live, pauses, checks that a second
+browser session trains on its own, and opens the latent explorer. Saves the
+screenshots the README shows (docs/images/dashboard_*.png).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).parents[1]
+IMAGES = ROOT / "docs" / "images"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LIVE = 60_000  # ms: Playwright's patience for a live update (2 shared cores)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+expect = sync_api.expect
+if not os.path.exists(CHROMIUM):
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+        "(Debian/Ubuntu) to run the browser test",
+        allow_module_level=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"streamlit exited with {proc.returncode}"
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"streamlit did not answer {url}/_stcore/health in {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
+    streamlit = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    options = [
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    proc = subprocess.Popen(streamlit + options, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        yield url
+    finally:  # always: a test failure must not leave a server behind
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_app(browser, url: str):
+    page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    page.goto(url)
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
+        timeout=LIVE
+    )
+    page.get_by_role("button", name="Start").wait_for(timeout=LIVE)
+    return page
+
+
+def idle(page) -> None:
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        timeout=LIVE
+    )
+
+
+def step_counter(page):
+    return page.get_by_test_id("stMetricValue").first  # the first tile is the step
+
+
+def test_train_pause_second_session_and_latent_explorer(server, browser):
+    page = open_app(browser, server)
+    page.get_by_role("button", name="Start").click()
+    counter, title = step_counter(page), page.locator(".gtitle").first
+    expect(counter).to_be_visible(timeout=LIVE)
+    expect(counter).not_to_have_text(counter.inner_text(), timeout=LIVE)  # it counts
+    expect(title).to_contain_text("Step", timeout=LIVE)
+    expect(title).not_to_have_text(title.text_content(), timeout=LIVE)  # the chart redraws
+    expect(page.get_by_text("Modes covered")).to_be_visible(timeout=LIVE)  # first evaluation
+    page.wait_for_function(  # long enough for the README's picture to show the ring forming
+        "() => parseInt(document.querySelector('[data-testid=stMetricValue]')"
+        ".innerText.replace(/,/g, '')) >= 1000",
+        timeout=LIVE,
+    )
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=IMAGES / "dashboard_train.png")
+
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("paused", exact=True)).to_be_visible(timeout=LIVE)
+    idle(page)  # the rerun after the click has drawn everything, counter included
+    paused_at = counter.inner_text()
+
+    other = open_app(browser, server)  # a second browser session: its own run
+    expect(other.get_by_role("button", name="Start")).to_be_enabled()
+    other.get_by_role("button", name="Start").click()
+    other_counter = step_counter(other)
+    expect(other_counter).to_be_visible(timeout=LIVE)
+    expect(other_counter).not_to_have_text(other_counter.inner_text(), timeout=LIVE)
+    other.get_by_role("button", name="Reset").click()
+    expect(other.get_by_role("button", name="Start")).to_be_enabled(timeout=LIVE)
+    other.context.close()
+    page.get_by_text("Follow live").click()  # a fresh draw of the first session's view ...
+    idle(page)
+    expect(counter).to_have_text(paused_at)  # ... still paused where it was
+
+    page.get_by_role("link", name="Latent explorer").click()
+    expect(page.get_by_role("heading", name="Latent explorer")).to_be_visible(timeout=LIVE)
+    expect(page.get_by_text("G(walk)")).to_be_visible(timeout=LIVE)  # the walk's legend
+    page.screenshot(path=IMAGES / "dashboard_latent.png")
+    page.context.close()
