@@ -107,6 +107,7 @@ class TrainConfig:
     n_critic: int = 1  # D updates per G update (WGAN: 5)
     gp_weight: float = 0.0  # WGAN-GP lambda (10 is usual); 0 = off
     r1_weight: float = 0.0  # R1 gamma; 0 = off
+    r1_every: int = 1  # lazy R1 (StyleGAN2): apply it every k steps, k times as strong
     clip_weights: float = 0.0  # WGAN weight clipping bound c; 0 = off
     instance_noise: float = 0.0  # std of Gaussian noise added to D's inputs
     instance_noise_decay: int = 0  # steps over which that noise decays linearly to 0; 0 = constant
@@ -133,7 +134,7 @@ class TrainConfig:
         _check_choice("train.loss", self.loss, LOSSES)
         _check_choice("train.device", self.device, DEVICES)
         _check_choice("train.precision", self.precision, PRECISIONS)
-        for name in ("steps", "batch_size", "lr_g", "lr_d", "n_critic", "log_every"):
+        for name in ("steps", "batch_size", "lr_g", "lr_d", "n_critic", "r1_every", "log_every"):
             _check_positive(f"train.{name}", getattr(self, name))
         for name in (
             "gp_weight",

@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from ganlab import losses
 from ganlab.checkpoint import CheckpointError
 from ganlab.config import LOSSES, Config
 from ganlab.train import Trainer, TrainingDiverged
@@ -75,6 +76,7 @@ def test_every_loss_trains(loss):
     [
         {"gp_weight": 10.0, "loss": "wasserstein", "n_critic": 3},
         {"r1_weight": 1.0},
+        {"r1_weight": 1.0, "r1_every": 4},
         {"instance_noise": 0.1, "instance_noise_decay": 10},
         {"label_smoothing": 0.1},
         {"grad_clip": 1.0},
@@ -205,3 +207,11 @@ def test_compile_on_cpu_trains_like_eager():
     for e, c in zip(eager, compiled):
         assert c["d_loss"] == pytest.approx(e["d_loss"], rel=1e-4)
         assert c["g_loss"] == pytest.approx(e["g_loss"], rel=1e-4)
+
+
+def test_lazy_r1_runs_the_penalty_only_every_k_steps(monkeypatch):
+    calls = []
+    real_penalty = losses.r1_penalty
+    monkeypatch.setattr(losses, "r1_penalty", lambda *a: calls.append(1) or real_penalty(*a))
+    Trainer(tiny(train={"r1_weight": 1.0, "r1_every": 4, "steps": 12})).run()
+    assert len(calls) == 3  # steps 0, 4 and 8
