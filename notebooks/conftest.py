@@ -6,10 +6,25 @@ teaches. Everything a notebook teaches is printed to stdout or returned as a val
 """
 
 import os
+import shutil
+import tempfile
 
 # Notebooks train small models; one thread is faster for them on a shared 2-core CPU
 # and makes their printed numbers independent of the machine's core count.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+# The notebooks' kernels inherit this environment. A fresh cache folder per test session
+# means the digit classifier behind FD is trained here, exactly as the stored outputs were
+# made, never read from a user's ~/.cache/ganlab written by another version.
+if "GANLAB_CACHE" not in os.environ:
+    _OWN_CACHE = os.environ["GANLAB_CACHE"] = tempfile.mkdtemp(prefix="ganlab-nbval-cache-")
+else:
+    _OWN_CACHE = None
+
+
+def pytest_unconfigure(config):
+    if _OWN_CACHE:
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
 def pytest_collectstart(collector):
