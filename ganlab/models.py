@@ -92,6 +92,8 @@ def _apply_spectral_norm(net: nn.Module) -> None:
     """W -> W / sigma_max(W) on every conv, linear and embedding inside `net` (SNGAN).
 
     sigma_max is estimated by power iteration: one step per forward pass in train mode.
+    Beware: in train mode even *reading* `m.weight` (e.g. to plot it) runs a step and
+    changes the estimate; call `net.eval()` first to look without touching it.
     """
     for m in list(net.modules()):
         if isinstance(m, (nn.Conv2d, nn.Linear, nn.Embedding)):
