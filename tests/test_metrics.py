@@ -148,28 +148,27 @@ def _fd_diagonal(mu1, v1, mu2, v2) -> float:
     return float(((mu1 - mu2) ** 2).sum() + ((np.sqrt(v1) - np.sqrt(v2)) ** 2).sum())
 
 
-def test_frechet_distance_diagonal_closed_form():
-    rng = np.random.default_rng(0)
-    mu1, mu2, v1, v2 = (
-        rng.normal(size=5),
-        rng.normal(size=5),
-        rng.uniform(0.1, 3, 5),
-        rng.uniform(0.1, 3, 5),
+def _two_diagonal_gaussians(seed: int, dim: int):
+    """Random means and variances (mu1, mu2, v1, v2) of two diagonal Gaussians in `dim` dims."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.normal(size=dim),
+        rng.normal(size=dim),
+        rng.uniform(0.1, 3, dim),
+        rng.uniform(0.1, 3, dim),
     )
+
+
+def test_frechet_distance_diagonal_closed_form():
+    mu1, mu2, v1, v2 = _two_diagonal_gaussians(0, 5)
     got = frechet_distance(mu1, np.diag(v1), mu2, np.diag(v2))
     assert_close(got, _fd_diagonal(mu1, v1, mu2, v2), rtol=1e-9, atol=1e-12)
 
 
 def test_frechet_distance_is_rotation_invariant():
     # Rotating both Gaussians by the same orthogonal Q makes full covariances with a known FD.
-    rng = np.random.default_rng(1)
-    mu1, mu2, v1, v2 = (
-        rng.normal(size=6),
-        rng.normal(size=6),
-        rng.uniform(0.1, 3, 6),
-        rng.uniform(0.1, 3, 6),
-    )
-    q, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+    mu1, mu2, v1, v2 = _two_diagonal_gaussians(1, 6)
+    q, _ = np.linalg.qr(np.random.default_rng(1).normal(size=(6, 6)))
     got = frechet_distance(q @ mu1, q @ np.diag(v1) @ q.T, q @ mu2, q @ np.diag(v2) @ q.T)
     assert_close(got, _fd_diagonal(mu1, v1, mu2, v2), rtol=1e-7, atol=1e-9)
 
