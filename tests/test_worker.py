@@ -72,8 +72,10 @@ def test_pause_stops_training_and_step_takes_exactly_n():
     w.start()
     wait_for(lambda: w.view().step > 0)
     w.pause()
-    assert w.view().state == "paused"
+    view = w.view()  # right after pause() returns: already final, no step still in flight
+    assert view.state == "paused"
     paused_at = settled_step(w)
+    assert view.step == paused_at
     assert settled_step(w) == paused_at == w.view().step  # nothing moves while paused
     w.step(7)
     wait_for(lambda: w.view().state == "paused" and w.view().step == paused_at + 7)

@@ -135,8 +135,14 @@ class Worker:
         self._go(self._current_step() + n, finish="paused")
 
     def pause(self) -> None:
-        """Stop after the current step; start() or step() continue from there."""
+        """Stop after the current step; start() or step() continue from there.
+
+        Returns once the step in flight has finished, so the first view after a pause
+        already shows the step where training stopped (the page must not show 1,024
+        and then 1,025 while "paused").
+        """
         self._run.clear()
+        self.call(lambda _: None)  # served between two steps: the one in flight is done
         self._set_state("paused", only_from="running")
 
     def stop(self, timeout: float = 10.0) -> None:
