@@ -2,8 +2,10 @@
 
 Starts the server as a subprocess on a free port, trains ring8 from the page, checks
 that the step counter and the loss chart update live, pauses, checks that a second
-browser session trains on its own, and opens the latent explorer. Saves the
-screenshots the README shows (docs/images/dashboard_*.png).
+browser session trains on its own, and opens the latent explorer. Takes the
+screenshots the README shows: into docs/images/ when GANLAB_SCREENSHOTS=1 (to refresh
+the README's pictures), otherwise into a temporary folder, so a test run never
+changes the checkout.
 """
 
 import os
@@ -18,7 +20,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).parents[1]
-IMAGES = ROOT / "docs" / "images"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -119,7 +120,15 @@ def step_counter(page):
     return page.get_by_test_id("stMetricValue").first  # the first tile is the step
 
 
-def test_train_pause_second_session_and_latent_explorer(server, browser):
+@pytest.fixture
+def images(tmp_path) -> Path:
+    """Where the screenshots go (see the module docstring)."""
+    if os.environ.get("GANLAB_SCREENSHOTS") == "1":
+        return ROOT / "docs" / "images"
+    return tmp_path
+
+
+def test_train_pause_second_session_and_latent_explorer(server, browser, images):
     page = open_app(browser, server)
     page.get_by_role("button", name="Start").click()
     counter, title = step_counter(page), page.locator(".gtitle").first
@@ -133,8 +142,8 @@ def test_train_pause_second_session_and_latent_explorer(server, browser):
         ".innerText.replace(/,/g, '')) >= 1000",
         timeout=LIVE,
     )
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=IMAGES / "dashboard_train.png")
+    page.screenshot(path=images / "dashboard_train.png")
+    assert (images / "dashboard_train.png").stat().st_size > 10_000  # a real picture
 
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_text("paused", exact=True)).to_be_visible(timeout=LIVE)
@@ -157,5 +166,5 @@ def test_train_pause_second_session_and_latent_explorer(server, browser):
     page.get_by_role("link", name="Latent explorer").click()
     expect(page.get_by_role("heading", name="Latent explorer")).to_be_visible(timeout=LIVE)
     expect(page.get_by_text("G(walk)")).to_be_visible(timeout=LIVE)  # the walk's legend
-    page.screenshot(path=IMAGES / "dashboard_latent.png")
+    page.screenshot(path=images / "dashboard_latent.png")
     page.context.close()
