@@ -199,6 +199,19 @@ def test_sample_shapes_and_seeds():
     assert t.sample(torch.zeros(3, 4)).shape == (3, 2)
 
 
+def test_image_nets_use_channels_last_and_train_like_nchw():
+    """The layout is a speed choice only: same losses as plain NCHW, to float precision."""
+    t = Trainer(tiny_images())
+    convs = [m for m in t.D.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert convs and all(m.weight.is_contiguous(memory_format=torch.channels_last) for m in convs)
+    nchw = Trainer(tiny_images())
+    nchw.G.to(memory_format=torch.contiguous_format)
+    nchw.D.to(memory_format=torch.contiguous_format)
+    for a, b in zip(t.run(), nchw.run()):
+        assert a["d_loss"] == pytest.approx(b["d_loss"], rel=1e-4)
+        assert a["g_loss"] == pytest.approx(b["g_loss"], rel=1e-4)
+
+
 @pytest.mark.slow
 def test_compile_on_cpu_trains_like_eager():
     """torch.compile (inductor, C++ on the CPU) must not change what the loop computes."""
