@@ -155,7 +155,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     cfg, start, started = trainer.config.train, trainer.step_count, time.perf_counter()
     if not trainer.group.is_main:  # the other processes train; rank 0 writes the run folder
         trainer.run(cfg.steps - trainer.step_count)
-        return distributed.finish()
+        return distributed.finish(trainer)
     run, postfix = RunFolder(trainer, out), {}
     with contextlib.ExitStack() as stack:
         stack.callback(run.close)
@@ -180,7 +180,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary))
-    return distributed.finish()
+    return distributed.finish(trainer)
 
 
 # ---------------------------------------------------------------- sample, eval

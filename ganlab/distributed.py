@@ -18,6 +18,7 @@ statistics over the global batch instead, at the cost of one all-reduce per laye
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 
@@ -101,9 +102,19 @@ def sync_batch_norm(net: nn.Module, device: torch.device) -> nn.Module:
     return nn.SyncBatchNorm.convert_sync_batchnorm(net)
 
 
-def finish() -> int:
-    """Leave the process group (after the last collective); returns 0 for the CLI."""
+def finish(trainer=None) -> int:
+    """Leave the process group (after the last collective); returns 0 for the CLI.
+
+    Pass the trainer: its DDP wrappers are dropped first. DDP's reducer holds a reference
+    to the process group, and if it holds the last one the group is destroyed when the
+    wrapper is garbage-collected, with the GIL held, which can deadlock against gloo's
+    worker threads (pytorch/pytorch#56297; seen here as a rare hang at exit). Dropped
+    first, the wrappers leave the group to `destroy_process_group`, which releases the GIL.
+    """
     if dist.is_available() and dist.is_initialized():
         dist.barrier()  # rank 0 may still be writing its checkpoint
+        if trainer is not None:
+            trainer.unwrap()
+        gc.collect()  # DDP wrappers sit in reference cycles (hooks): free them now
         dist.destroy_process_group()
     return 0

@@ -120,6 +120,11 @@ class Trainer:
         # called outside DDP there (DDP would wait for gradients that never come).
         self.d_judge = wrapped(self.D, parallel=False) if self.group.active else self.d_forward
 
+    def unwrap(self) -> None:
+        """Forward passes through the plain G and D again, without DDP or compile wrappers
+        (before leaving the process group: see distributed.finish)."""
+        self.g_forward, self.d_forward, self.d_judge = self.G, self.D, self.D
+
     def _autocast(self):
         if not self.bf16:
             return contextlib.nullcontext()

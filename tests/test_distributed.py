@@ -42,20 +42,19 @@ def _worker(rank: int, world: int, port: int, out: str) -> None:
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     torch.set_num_threads(1)
     dist.init_process_group("gloo", rank=rank, world_size=world)
-    try:
-        trainer = Trainer(config())
-        assert trainer.group == distributed.Group(rank, world, rank)
-        for _ in range(STEPS):
-            trainer.step()
-            for net in (trainer.G, trainer.D):  # identical on every rank after each step
-                mine = flat(net)
-                everyone = [torch.empty_like(mine) for _ in range(world)]
-                dist.all_gather(everyone, mine)
-                assert all(torch.equal(mine, other) for other in everyone)
-        if rank == 0:
-            trainer.save(out)
-    finally:
-        dist.destroy_process_group()
+    trainer = Trainer(config())
+    assert trainer.group == distributed.Group(rank, world, rank)
+    for _ in range(STEPS):
+        trainer.step()
+        for net in (trainer.G, trainer.D):  # identical on every rank after each step
+            mine = flat(net)
+            everyone = [torch.empty_like(mine) for _ in range(world)]
+            dist.all_gather(everyone, mine)
+            assert all(torch.equal(mine, other) for other in everyone)
+    if rank == 0:
+        trainer.save(out)
+    # As the CLI does. (An exception above ends this process; mp.spawn then stops the other.)
+    distributed.finish(trainer)
 
 
 @pytest.fixture(scope="module")
