@@ -21,7 +21,7 @@ import time
 from ganlab import viz
 from ganlab.config import IMAGE_DATASETS, PRESETS, Config, preset
 from ganlab.dashboard.machine import configure_threads
-from ganlab.dashboard.train_page import POLL_SECONDS
+from ganlab.dashboard.train_page import POLL_SECONDS, snapshot_figure
 from ganlab.dashboard.worker import Worker
 from ganlab.train import Trainer
 
@@ -45,11 +45,8 @@ def draw_page(worker: Worker) -> None:
     """What one poll of the Train page computes (Streamlit's own work aside)."""
     view = worker.view()
     figures = [viz.loss_figure(view.history, grad_norms=True)]
-    snap = view.snapshots[-1] if view.snapshots else None
-    if snap is not None and snap.decision is not None:
-        figures.append(viz.plot_decision_map(snap.decision))
-    elif snap is not None:
-        figures.append(viz.images_figure(snap.grid))
+    if view.snapshots:
+        figures.append(snapshot_figure(view.snapshots[-1]))
     for figure in figures:
         figure.to_json()  # st.plotly_chart serialises each figure
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import bisect
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from ganlab import viz
 from ganlab.config import TWO_D_DATASETS, Config
 from ganlab.dashboard import sidebar
 from ganlab.dashboard.session import flash, session_slot, show_flashes
+from ganlab.dashboard.snapshots import Snapshot
 from ganlab.dashboard.worker import View, Worker
 from ganlab.data import sample_2d
 
@@ -158,23 +160,23 @@ def _scrubbed(view: View):
     return snaps[max(0, bisect.bisect_right(steps, chosen) - 1)]
 
 
+def snapshot_figure(snap: Snapshot) -> go.Figure:
+    """The picture of one snapshot: D's decision map for 2-D data, else the sample grid."""
+    if snap.decision is not None:
+        return viz.plot_decision_map(snap.decision)
+    # a plotly image (PNG inside the chart's JSON, drawn with crisp pixels), not st.image:
+    # no media file is made twice a second
+    return viz.images_figure(snap.grid).update_layout(height=520)
+
+
 def _picture(view: View) -> None:
     snap = _scrubbed(view)
     if snap.decision is not None:
         st.markdown(f"**Step {snap.step}**: D's map (blue = real), real and fake points, G's push")
-        st.plotly_chart(
-            viz.plot_decision_map(snap.decision),
-            key="train.map",
-            width="stretch",
-            config=PLOT_CONFIG,
-        )
     else:
         st.markdown(f"**Step {snap.step}**: G(the same fixed noise at every step)")
-        # a plotly image (PNG inside the chart's JSON, drawn with crisp pixels), not st.image:
-        # no media file is made twice a second
-        fig = viz.images_figure(snap.grid)
-        fig.update_layout(height=520)
-        st.plotly_chart(fig, key="train.samples", width="stretch", config=PLOT_CONFIG)
+    key = "train.map" if snap.decision is not None else "train.samples"
+    st.plotly_chart(snapshot_figure(snap), key=key, width="stretch", config=PLOT_CONFIG)
 
 
 def _live(polling: bool, dataset: str | None) -> None:

@@ -113,6 +113,12 @@ def _arrow_segments(start: np.ndarray, vec: np.ndarray) -> tuple[list, list]:
     return xs, ys
 
 
+def _dots(xy: np.ndarray, name: str, colour: str) -> go.Scatter:
+    """2-D points (N, 2) as a scatter trace of small dots with a white rim."""
+    marker = {"size": 5, "line": {"width": 0.5, "color": "white"}, "color": colour}
+    return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=marker)
+
+
 def plot_decision_map(
     dm: DecisionMap, arrow_length: float = 0.08, max_arrows: int = 128
 ) -> go.Figure:
@@ -137,24 +143,11 @@ def plot_decision_map(
         hoverinfo="skip",
         opacity=0.85,
     )
-    dots = {"size": 5, "line": {"width": 0.5, "color": "white"}}
     fig = go.Figure(
         [
             heat,
-            go.Scatter(
-                x=dm.real[:, 0],
-                y=dm.real[:, 1],
-                mode="markers",
-                name="real",
-                marker={**dots, "color": REAL_COLOUR},
-            ),
-            go.Scatter(
-                x=dm.fake[:, 0],
-                y=dm.fake[:, 1],
-                mode="markers",
-                name="fake G(z)",
-                marker={**dots, "color": FAKE_COLOUR},
-            ),
+            _dots(dm.real, "real", REAL_COLOUR),
+            _dots(dm.fake, "fake G(z)", FAKE_COLOUR),
             go.Scatter(
                 x=ax,
                 y=ay,
