@@ -372,7 +372,7 @@ def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
 
     - 2-D sets with mode centres: mode_coverage (modes_covered, n_modes, high_quality) and
       mmd (MMD² to dataset.x, biased, median-heuristic bandwidths) and energy (energy distance).
-    - digits (16, 32 or 64 px): digit_metrics (fd, classes_covered, n_classes, label_kl,
+    - digits (16, 32 or 64 px; RGB ones judged by their grey mean): digit_metrics (fd, classes_covered, n_classes, label_kl,
       confidence).
     - any other set (mnist, cifar10, folder, ...): only "mmd", MMD² in pixel space. It is
       a rough signal (no pretrained features are downloaded); use FID with local Inception
@@ -386,6 +386,8 @@ def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
     samples = samples.detach().float().cpu()
     real = dataset.x.detach().float().cpu()
     if dataset.name == "digits" and real.shape[-1] in CLASSIFIER_SIZES:
+        if real.shape[1] == 3:  # RGB digits (the article's) are grey repeated: judge the grey
+            samples, real = samples.mean(1, keepdim=True), real.mean(1, keepdim=True)
         return digit_metrics(samples, real)
     out: dict[str, float | int] = {}
     if not dataset.is_image and dataset.centres is not None and dataset.spread is not None:

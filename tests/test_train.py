@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from ganlab import losses
+from ganlab import losses, metrics
 from ganlab.checkpoint import CheckpointError
 from ganlab.config import LOSSES, Config
 from ganlab.train import Trainer, TrainingDiverged
@@ -228,3 +228,15 @@ def test_lazy_r1_runs_the_penalty_only_every_k_steps(monkeypatch):
     monkeypatch.setattr(losses, "r1_penalty", lambda *a: calls.append(1) or real_penalty(*a))
     Trainer(tiny(train={"r1_weight": 1.0, "r1_every": 4, "steps": 12})).run()
     assert len(calls) == 3  # steps 0, 4 and 8
+
+
+def test_three_channel_digits_are_evaluated_like_grey_ones():
+    # issue 12, bug 1: the `article` preset trains on RGB digits; evaluating them raised
+    # "samples must be (N, 1, S, S)".
+    t = Trainer(tiny_images().replace(data={"channels": 3}))
+    t.run(2)
+    grey = t.sample(64, seed=t.config.train.seed + 2).mean(1, keepdim=True)
+    got = t.evaluate(64)
+    want = metrics.digit_metrics(grey, t.data.x.mean(1, keepdim=True).cpu())
+    assert got["classes_covered"] == want["classes_covered"]
+    torch.testing.assert_close(got["fd"], want["fd"], rtol=1e-6, atol=0)
