@@ -211,7 +211,8 @@ class Trainer:
 
     def step(self) -> None:
         """One training step: `n_critic` D updates, then one G update."""
-        for _ in range(self.config.train.n_critic - 1):
+        extra_critic_steps = 0 if self.d_frozen else self.config.train.n_critic - 1
+        for _ in range(extra_critic_steps):  # a frozen D takes none
             real, labels = self._real_batch()
             self.d_step(real, self._generate(labels, grad=False), labels)
         real, labels = self._real_batch()

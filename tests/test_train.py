@@ -240,3 +240,13 @@ def test_three_channel_digits_are_evaluated_like_grey_ones():
     want = metrics.digit_metrics(grey, t.data.x.mean(1, keepdim=True).cpu())
     assert got["classes_covered"] == want["classes_covered"]
     torch.testing.assert_close(got["fd"], want["fd"], rtol=1e-6, atol=0)
+
+
+def test_a_frozen_d_is_not_updated_by_the_extra_critic_steps():
+    # issue 12, bug 2: with n_critic > 1 the first n_critic - 1 D steps ignored the freeze.
+    t = Trainer(tiny(train={"d_freeze_accuracy": 0.01, "log_every": 1, "n_critic": 3}))
+    t.run(1)
+    assert t.d_frozen
+    d0 = params(t.D)
+    t.run(3)
+    assert not any(changed(d0, t.D))
