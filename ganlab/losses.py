@@ -32,11 +32,27 @@ Critic = Callable[..., Tensor]
 
 
 class GANLoss(NamedTuple):
-    """One GAN objective: the discriminator's loss, the generator's loss, a one-liner."""
+    """One GAN objective: the two losses, a one-liner, and what D's output means.
+
+    This entry is the one place that says how to read D under this loss: the freeze
+    rule, the decision map's midpoint and the units of the logged D(x), D(G(z)) all ask
+    `score` and `midpoint` here.
+    """
 
     d_loss: Callable[[Tensor, Tensor], Tensor]  # (real_logits (B,), fake_logits (B,)) -> ()
     g_loss: Callable[[Tensor], Tensor]  # fake_logits (B,) -> ()
     summary: str
+    probability: bool = False  # sigmoid(logit) is D's probability that x is real
+    boundary: float = 0.0  # the raw output where D is undecided between real and fake
+
+    def score(self, logits: Tensor) -> Tensor:
+        """D's output in this loss's units: sigmoid(logits) for the log-losses, else raw."""
+        return torch.sigmoid(logits) if self.probability else logits
+
+    @property
+    def midpoint(self) -> float:
+        """`boundary` in the units of `score`: 0.5 for a probability, else the raw boundary."""
+        return 0.5 if self.probability else self.boundary
 
 
 # --- logistic (cross-entropy) losses: Goodfellow et al. 2014 ---------------------------
@@ -122,16 +138,19 @@ LOSSES: dict[str, GANLoss] = {
         logistic_d_loss,
         minimax_g_loss,
         "Original minimax game: G minimises log(1 - D(G(z))); saturates when D wins.",
+        probability=True,
     ),
     "non_saturating": GANLoss(
         logistic_d_loss,
         non_saturating_g_loss,
         "Non-saturating GAN: G maximises log D(G(z)); the usual default.",
+        probability=True,
     ),
     "least_squares": GANLoss(
         least_squares_d_loss,
         least_squares_g_loss,
         "LSGAN: squared distance of D's output to targets 1 (real) and 0 (fake).",
+        boundary=0.5,  # halfway between the targets 0 (fake) and 1 (real)
     ),
     "wasserstein": GANLoss(
         wasserstein_d_loss,

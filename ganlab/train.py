@@ -308,16 +308,18 @@ class Trainer:
     def _maybe_freeze_d(self, d_real: float, d_fake: float) -> None:
         """The article's advice: stop training D once it is 'strong enough'.
 
-        Judged at log steps from D's mean outputs: accuracy is estimated as
-        (D(x) + 1 - D(G(z))) / 2 for the probability losses and from the sign otherwise.
+        Judged at log steps from D's mean scores, read as the loss says (losses.GANLoss):
+        accuracy is estimated as (D(x) + 1 - D(G(z))) / 2 when D outputs a probability,
+        otherwise as the share of the two means on the right side of D's boundary.
         """
         threshold = self.config.train.d_freeze_accuracy
         if not threshold or self.d_frozen:
             return
-        if self.config.train.loss in ("minimax", "non_saturating"):
+        if self.loss.probability:
             accuracy = (d_real + 1 - d_fake) / 2
         else:
-            accuracy = (float(d_real > 0) + float(d_fake < 0)) / 2
+            boundary = self.loss.boundary
+            accuracy = (float(d_real > boundary) + float(d_fake < boundary)) / 2
         self.d_frozen = accuracy >= threshold
 
     def evaluate(self, n: int = N_EVAL_SAMPLES) -> dict[str, float]:

@@ -250,3 +250,24 @@ def test_a_frozen_d_is_not_updated_by_the_extra_critic_steps():
     d0 = params(t.D)
     t.run(3)
     assert not any(changed(d0, t.D))
+
+
+@pytest.mark.parametrize(
+    "loss, d_real, d_fake, frozen",
+    [
+        # least squares: targets 1 and 0, so D is undecided at 0.5, not at 0 (bug 3)
+        ("least_squares", 0.9, 0.1, True),
+        ("least_squares", 0.4, -0.1, False),  # real below 0.5: half wrong
+        ("hinge", 0.5, -0.5, True),
+        ("hinge", 0.5, 0.2, False),
+        ("non_saturating", 0.95, 0.05, True),  # probabilities
+        ("non_saturating", 0.6, 0.4, False),
+    ],
+)
+def test_the_freeze_rule_judges_each_loss_by_its_own_decision_boundary(
+    loss, d_real, d_fake, frozen
+):
+    # issue 12, bug 3: least squares was judged by the sign of D(G(z)).
+    t = Trainer(tiny(train={"loss": loss, "d_freeze_accuracy": 0.9}))
+    t._maybe_freeze_d(d_real, d_fake)
+    assert t.d_frozen == frozen
