@@ -234,10 +234,8 @@ class Trainer:
             self._log()
 
     def _score(self, logits: torch.Tensor) -> torch.Tensor:
-        """Mean D output in the loss's units: a probability for the log-losses, else raw."""
-        if self.config.train.loss in ("minimax", "non_saturating"):
-            return torch.sigmoid(logits).mean()
-        return logits.mean()
+        """Mean D output in the loss's units (losses.GANLoss.score)."""
+        return self.loss.score(logits).mean()
 
     # ------------------------------------------------------------ running
     def run(self, steps: int | None = None) -> list[Record]:
