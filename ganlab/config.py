@@ -124,7 +124,7 @@ class TrainConfig:
     precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere
     compile: bool = False  # wrap G and D in torch.compile
     sync_batch_norm: bool = False  # several GPUs: batch statistics over the global batch
-    log_every: int = 50  # steps between stats records (the only host syncs)
+    log_every: int = 50  # steps between stats records (the only host syncs), plus one per eval
     eval_every: int = 500  # steps between metric evaluations; 0 = never
     ckpt_every: int = 0  # steps between checkpoints (CLI); 0 = only at the end
 

@@ -230,8 +230,8 @@ class Trainer:
         self._sums += torch.stack(
             [d_loss, g_loss, self._score(real_logits), self._score(fake_logits)]
         )
-        if self.step_count % self.config.train.log_every == 0:
-            self._log()
+        if self._due(self.config.train.log_every) or self._due(self.config.train.eval_every):
+            self._log()  # a record at every log step and at every evaluation
 
     def _score(self, logits: torch.Tensor) -> torch.Tensor:
         """Mean D output in the loss's units (losses.GANLoss.score)."""
@@ -280,13 +280,17 @@ class Trainer:
             "steps_per_sec": n / max(now - self._clock[0], 1e-9),
             "d_frozen": self.d_frozen,
         }
-        if cfg.eval_every and self.step_count % cfg.eval_every == 0 and self.group.is_main:
+        if self._due(cfg.eval_every) and self.group.is_main:
             record.update(self.evaluate())
         self._maybe_freeze_d(d_real, d_fake)
         self.history.append(record)
         for callback in list(self._subscribers) if self.group.is_main else []:
             callback(record)
         self._clock = (time.perf_counter(), self.step_count)  # metric time is not training
+
+    def _due(self, every: int) -> bool:
+        """Is this step one of every `every` (0 = never)?"""
+        return every > 0 and self.step_count % every == 0
 
     def _check_finite(self, values: dict[str, float]) -> None:
         for name, value in values.items():

@@ -223,3 +223,14 @@ def test_dataset_picks_a_preset_and_an_arch_of_its_kind(args, preset_name, arch)
     cfg = build_config(build_parser().parse_args(["train", *args]))
     assert cfg.resolved_arch == arch
     assert cfg.model.z_dim == preset(preset_name).model.z_dim
+
+
+def test_sample_grids_follow_eval_every_whatever_log_every_is(tmp_path):
+    # issue 12, bug 4: with --log-every 4 --eval-every 6 grids came only every 12 steps.
+    out = tmp_path / "run"
+    args = ["--steps", "12", "--batch-size", "32", "--log-every", "4", "--eval-every", "6"]
+    assert main(["train", *args, "--out", str(out)]) == 0
+    pngs = sorted(p.name for p in (out / "samples").iterdir())
+    assert pngs == ["step_000006.png", "step_000012.png"]
+    records = read_jsonl(out / "metrics.jsonl")
+    assert [r["step"] for r in records if "mmd" in r] == [6, 12]

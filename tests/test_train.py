@@ -271,3 +271,11 @@ def test_the_freeze_rule_judges_each_loss_by_its_own_decision_boundary(
     t = Trainer(tiny(train={"loss": loss, "d_freeze_accuracy": 0.9}))
     t._maybe_freeze_d(d_real, d_fake)
     assert t.d_frozen == frozen
+
+
+def test_evaluations_run_every_eval_every_steps_whatever_log_every_is():
+    # issue 12, bug 4: they ran only at common multiples (here every 12 steps, not 6).
+    t = Trainer(tiny(train={"log_every": 4, "eval_every": 6}))
+    records = t.run(12)
+    assert [r["step"] for r in records] == [4, 6, 8, 12]
+    assert [r["step"] for r in records if "mmd" in r] == [6, 12]
