@@ -140,9 +140,10 @@ class RunFolder:
 
 
 def show(bar: tqdm, postfix: dict, record: dict) -> None:
-    """Move the bar to the record's step; show the losses and the last metric values."""
+    """Move the bar to the record's step; show the losses and the last metric values,
+    each with the step it was measured at (`modes_covered=5 @250`): metrics are rarer."""
     postfix.update(d_loss=f"{record['d_loss']:.3f}", g_loss=f"{record['g_loss']:.3f}")
-    postfix.update({k: f"{record[k]:.3g}" for k in HEADLINE if k in record})
+    postfix.update({k: f"{record[k]:.3g} @{record['step']}" for k in HEADLINE if k in record})
     bar.set_postfix(postfix, refresh=False)
     bar.update(record["step"] - bar.n)
 

@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from ganlab.cli import build_config, build_parser, main
+from ganlab.cli import build_config, build_parser, main, show
 from ganlab.config import Config, preset
 from ganlab.train import Trainer
 
@@ -234,3 +234,22 @@ def test_sample_grids_follow_eval_every_whatever_log_every_is(tmp_path):
     assert pngs == ["step_000006.png", "step_000012.png"]
     records = read_jsonl(out / "metrics.jsonl")
     assert [r["step"] for r in records if "mmd" in r] == [6, 12]
+
+
+class FakeBar:
+    n = 0
+
+    def set_postfix(self, postfix, refresh):
+        self.postfix = dict(postfix)
+
+    def update(self, n):
+        self.n += n
+
+
+def test_the_progress_bar_labels_each_metric_with_its_step():
+    # issue 12, bug 8: at step 300 the bar showed step 250's modes_covered as if current.
+    bar, postfix = FakeBar(), {}
+    losses = {"d_loss": 1.0, "g_loss": 1.0}
+    show(bar, postfix, {"step": 250, **losses, "modes_covered": 5})
+    show(bar, postfix, {"step": 300, **losses})
+    assert bar.n == 300 and bar.postfix["modes_covered"] == "5 @250"

@@ -114,28 +114,34 @@ def _checkpoint_controls(worker: Worker | None) -> None:
         )
 
 
-def _last(history: tuple, key: str):
-    return next((r[key] for r in reversed(history) if key in r), None)
+def metric_tiles(history: tuple) -> list[tuple[str, str]]:
+    """The dataset's metric tiles from the newest evaluated record, labelled with its step
+    (evaluations are rarer than records: a value from step 250 is not step 300's)."""
+    keys = ("modes_covered", "fd", "mmd")
+    r = next((r for r in reversed(history) if any(k in r for k in keys)), None)
+    if r is None:
+        return []
+    at = f" (step {r['step']:,})"
+    if "modes_covered" in r:
+        return [
+            ("Modes covered" + at, f"{r['modes_covered']} / {r['n_modes']}"),
+            ("High quality" + at, f"{r['high_quality']:.0%}"),
+        ]
+    if "fd" in r:
+        return [
+            ("Fréchet distance" + at, f"{r['fd']:.1f}"),
+            ("Classes" + at, f"{r['classes_covered']} / {r['n_classes']}"),
+        ]
+    return [("MMD" + at, f"{r['mmd']:.4f}")]
 
 
 def _status(view: View) -> None:
-    history, latest = view.history, view.latest or {}
+    latest = view.latest or {}
     tiles = [("Step", f"{view.step:,}")]
     tiles.append(("Steps / s", f"{latest['steps_per_sec']:.0f}" if latest else "–"))
     tiles.append(("D(x)", f"{latest['d_real']:.2f}" if latest else "–"))
     tiles.append(("D(G(z))", f"{latest['d_fake']:.2f}" if latest else "–"))
-    if _last(history, "modes_covered") is not None:
-        tiles.append(
-            ("Modes covered", f"{_last(history, 'modes_covered')} / {_last(history, 'n_modes')}")
-        )
-        tiles.append(("High quality", f"{_last(history, 'high_quality'):.0%}"))
-    elif _last(history, "fd") is not None:
-        tiles.append(("Fréchet distance", f"{_last(history, 'fd'):.1f}"))
-        tiles.append(
-            ("Classes", f"{_last(history, 'classes_covered')} / {_last(history, 'n_classes')}")
-        )
-    elif _last(history, "mmd") is not None:
-        tiles.append(("MMD", f"{_last(history, 'mmd'):.4f}"))
+    tiles += metric_tiles(view.history)
     for col, (label, value) in zip(st.columns(len(tiles)), tiles):
         col.metric(label, value)
 
