@@ -58,3 +58,28 @@ def check_interval(where: str, value: Any, low: float, high: float, closed: bool
     inside = _is_number(value) and low <= value and (value <= high if closed else value < high)
     if not inside:
         fail(where, value, f"it must be in [{low}, {high}{']' if closed else ')'}")
+
+
+def check_labels(labels: Any, n_classes: int, batch: int) -> None:
+    """Labels must be given exactly when a model is conditional (n_classes > 0), as (B,)
+    integers. No range check: it would cost a host sync every step (nn.Embedding raises)."""
+    if n_classes == 0:
+        if labels is not None:
+            fail(
+                "labels",
+                "a tensor",
+                "this model is unconditional (n_classes = 0): call it "
+                "without labels, or build it with n_classes > 0",
+            )
+        return
+    if labels is None:
+        fail(
+            "labels",
+            None,
+            f"this model is conditional (n_classes = {n_classes}): pass "
+            f"labels of shape (B,) with values in 0..{n_classes - 1}",
+        )
+    if tuple(labels.shape) != (batch,) or labels.is_floating_point():
+        fail(
+            "labels.shape", tuple(labels.shape), f"integers of shape ({batch},), not {labels.dtype}"
+        )

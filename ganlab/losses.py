@@ -27,6 +27,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ganlab.checks import check_choice, fail
+
 # D(x) or D(x, labels) -> logits (B,); an nn.Module or any function of that shape.
 Critic = Callable[..., Tensor]
 
@@ -166,9 +168,7 @@ LOSSES: dict[str, GANLoss] = {
 
 
 def _lookup(name: str) -> GANLoss:
-    if name not in LOSSES:
-        allowed = ", ".join(repr(k) for k in LOSSES)
-        raise ValueError(f"loss name = {name!r} is not allowed: choose one of {allowed}.")
+    check_choice("loss name", name, tuple(LOSSES))
     return LOSSES[name]
 
 
@@ -195,24 +195,28 @@ def _input_grad(D: Critic, x: Tensor, labels: Tensor | None) -> Tensor:
     return grad.flatten(1)  # (B, prod(non-batch dims))
 
 
-def gradient_penalty(D: Critic, real: Tensor, fake: Tensor, labels: Tensor | None = None) -> Tensor:
+def gradient_penalty(
+    D: Critic,
+    real: Tensor,
+    fake: Tensor,
+    labels: Tensor | None = None,
+    generator: torch.Generator | None = None,
+) -> Tensor:
     """WGAN-GP (Gulrajani et al. 2017): mean((||grad_x D(x_hat)||_2 - 1)^2).
 
-    x_hat = eps * real + (1 - eps) * fake, eps ~ U(0, 1) drawn once per sample (from the
-    global RNG), i.e. points on random lines between real and fake samples. The penalty
+    x_hat = eps * real + (1 - eps) * fake, eps ~ U(0, 1) drawn once per sample (from
+    `generator`; the global RNG when None), i.e. points on random lines between real and
+    fake samples. The penalty
     pulls the critic's gradient norm towards 1 there (a soft 1-Lipschitz constraint);
     the caller multiplies it by lambda (10 in the paper) and adds it to D's loss.
     real, fake: (B, ...) of the same shape; labels: (B,) for conditional D, or None.
     Returns a scalar that is differentiable with respect to D's parameters.
     """
     if real.shape != fake.shape:
-        raise ValueError(
-            f"fake.shape = {tuple(fake.shape)} is not allowed: it must equal "
-            f"real.shape = {tuple(real.shape)}."
-        )
+        fail("fake.shape", tuple(fake.shape), f"it must equal real.shape = {tuple(real.shape)}")
     # One eps per sample, broadcast over all non-batch dims: (B, 1, 1, ...).
     eps_shape = (real.shape[0],) + (1,) * (real.dim() - 1)
-    eps = torch.rand(eps_shape, device=real.device, dtype=real.dtype)
+    eps = torch.rand(eps_shape, device=real.device, dtype=real.dtype, generator=generator)
     x_hat = eps * real.detach() + (1 - eps) * fake.detach()  # G gets no gradient from here
     grad_norm = torch.linalg.vector_norm(_input_grad(D, x_hat, labels), dim=1)  # (B,)
     return (grad_norm - 1).pow(2).mean()

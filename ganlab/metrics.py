@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganlab.data import Dataset, load
+from ganlab.runtime import seeded
 
 CLASSIFIER_SIZES: tuple[int, ...] = (16, 32, 64)
 _CACHE_VERSION = "v1"  # bump when the classifier or its training changes: old files are ignored
@@ -232,8 +233,7 @@ def _fit(model: DigitClassifier, x: Tensor, y: Tensor, epochs: int, seed: int) -
 def _train_classifier(image_size: int, epochs: int = 8, seed: int = 0) -> DigitClassifier:
     """A DigitClassifier trained on the fixed training split; ~3 s at 16 px on one CPU core."""
     x_tr, y_tr, x_te, y_te = _digit_split(image_size)
-    with torch.random.fork_rng(devices=[]):  # seed the init without touching the caller's RNG
-        torch.manual_seed(seed)
+    with seeded(seed, torch.device("cpu")):  # the init from the seed; the caller's RNG kept
         model = DigitClassifier()
     threads = torch.get_num_threads()
     # Tiny convolutions: thread hand-offs cost more than they save. Measured on a busy
