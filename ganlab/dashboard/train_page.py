@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import bisect
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from ganlab import viz
 from ganlab.config import TWO_D_DATASETS, Config
 from ganlab.dashboard import sidebar
+from ganlab.dashboard.machine import POLL_SECONDS
 from ganlab.dashboard.session import flash, session_slot, show_flashes
-from ganlab.dashboard.snapshots import Snapshot
 from ganlab.dashboard.worker import View, Worker
 from ganlab.data import sample_2d
 
-POLL_SECONDS = 0.5  # the live view's refresh period while training runs
 PLOT_CONFIG = {"displayModeBar": False}
 BADGES = {"running": "green", "paused": "orange", "done": "blue", "error": "red"}
 
@@ -166,15 +164,6 @@ def _scrubbed(view: View):
     return snaps[max(0, bisect.bisect_right(steps, chosen) - 1)]
 
 
-def snapshot_figure(snap: Snapshot) -> go.Figure:
-    """The picture of one snapshot: D's decision map for 2-D data, else the sample grid."""
-    if snap.decision is not None:
-        return viz.plot_decision_map(snap.decision)
-    # a plotly image (PNG inside the chart's JSON, drawn with crisp pixels), not st.image:
-    # no media file is made twice a second
-    return viz.images_figure(snap.grid).update_layout(height=520)
-
-
 def _picture(view: View) -> None:
     snap = _scrubbed(view)
     if snap.decision is not None:
@@ -182,7 +171,9 @@ def _picture(view: View) -> None:
     else:
         st.markdown(f"**Step {snap.step}**: G(the same fixed noise at every step)")
     key = "train.map" if snap.decision is not None else "train.samples"
-    st.plotly_chart(snapshot_figure(snap), key=key, width="stretch", config=PLOT_CONFIG)
+    st.plotly_chart(
+        viz.snapshot_figure(snap.decision, snap.grid), key=key, width="stretch", config=PLOT_CONFIG
+    )
 
 
 def _live(polling: bool, dataset: str | None) -> None:
