@@ -25,7 +25,7 @@ from torch import nn
 from ganlab import distributed
 from ganlab.config import TrainConfig
 
-_GLOBAL_RNG = threading.Lock()  # held while a trainer seeds and uses the global RNG
+_GLOBAL_RNG = threading.RLock()  # held while a trainer seeds and uses the global RNG
 
 
 def resolve_device(name: str = "auto") -> torch.device:
