@@ -20,8 +20,7 @@ import time
 
 from ganlab import viz
 from ganlab.config import IMAGE_DATASETS, PRESETS, Config, preset
-from ganlab.dashboard.machine import configure_threads
-from ganlab.dashboard.train_page import POLL_SECONDS, snapshot_figure
+from ganlab.dashboard.machine import POLL_SECONDS, configure_threads
 from ganlab.dashboard.worker import Worker
 from ganlab.train import Trainer
 
@@ -46,7 +45,8 @@ def draw_page(worker: Worker) -> None:
     view = worker.view()
     figures = [viz.loss_figure(view.history, grad_norms=True)]
     if view.snapshots:
-        figures.append(snapshot_figure(view.snapshots[-1]))
+        snap = view.snapshots[-1]
+        figures.append(viz.snapshot_figure(snap.decision, snap.grid))
     for figure in figures:
         figure.to_json()  # st.plotly_chart serialises each figure
 

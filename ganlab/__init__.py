@@ -5,8 +5,9 @@
     trainer.run()                     # ~2500 steps, seconds on a laptop CPU
     print(trainer.evaluate())         # {'modes_covered': 8, 'high_quality': 0.9..., ...}
 
-The modules, one concept each: config, data, models (+ article), losses, latent,
-augment, train, checkpoint, metrics, viz (plotly figures), cli, dashboard (Streamlit).
+The modules, one concept each: checks (the validation vocabulary), config, data,
+models (+ article), losses, latent, augment, train (the algorithm; runtime and recording
+beside it), checkpoint, metrics, viz (plotly figures), cli, dashboard (Streamlit).
 """
 
 # First: makes torchvision importable beside a CPU-only torch (see its docstring).

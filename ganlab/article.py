@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from torch import Tensor, nn
 
-from ganlab.models import _check_labels
+from ganlab.checks import check_labels
 
 
 class ArticleGenerator(nn.Module):
@@ -49,7 +49,7 @@ class ArticleGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
-        _check_labels(labels, None, z.shape[0])
+        check_labels(labels, 0, z.shape[0])
         return self.net(z)
 
 
@@ -88,5 +88,5 @@ class ArticleDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        _check_labels(labels, None, x.shape[0])
+        check_labels(labels, 0, x.shape[0])
         return self.net(x).squeeze(1)

@@ -69,14 +69,42 @@ def build_config(args: argparse.Namespace) -> Config:
     return cfg.replace(**parts)
 
 
+FLAG_FIELDS = {"dataset": ("data", "name"), "data_root": ("data", "root")}
+FLAG_FIELDS |= {"download": ("data", "download"), "conditional": ("model", "conditional")}
+FLAG_FIELDS |= {o: ("train", o) for o in TRAIN_OPTIONS if o not in ("steps", "device")}
+
+
+def resume_conflicts(args: argparse.Namespace, saved: Config) -> list[str]:
+    """The flags whose values differ from the checkpoint's config, each with both values.
+
+    Re-running the command a run was started with, plus --resume, gives none: --preset
+    compares the whole config it builds, other flags only their own field. --steps (the
+    new total) and --device may always change.
+    """
+    given = [o for o in FLAG_FIELDS if getattr(args, o) is not None]
+    if args.preset is None and not given:
+        return []
+    wanted, have = build_config(args).to_dict(), saved.to_dict()
+    fields = [FLAG_FIELDS[o] for o in given]
+    if args.preset is not None:
+        fields = [(part, name) for part in have for name in have[part]]
+    return [
+        f"{part}.{name} = {have[part][name]!r} in the checkpoint, {wanted[part][name]!r} given"
+        for part, name in fields
+        if (part, name) not in (("train", "steps"), ("train", "device"))
+        and wanted[part][name] != have[part][name]
+    ]
+
+
 def resume_trainer(args: argparse.Namespace, ckpt: Path) -> Trainer:
     """The checkpoint's Trainer, its config unchanged except the total steps (and device)."""
-    options = (*DATA_OPTIONS, *TRAIN_OPTIONS, "preset", "download", "conditional")
-    given = [o for o in options if o not in ("steps", "device") and getattr(args, o) is not None]
-    given = ["--" + o.replace("_", "-") for o in given]
-    if given:
-        raise ValueError(f"--resume keeps the checkpoint's config; drop {', '.join(given)}")
     trainer = Trainer.load(ckpt, device=args.device)
+    conflicts = resume_conflicts(args, trainer.config)
+    if conflicts:
+        raise ValueError(
+            f"--resume continues the checkpoint's config, and {'; '.join(conflicts)}: "
+            "drop those flags, or start a new run with another --out"
+        )
     total = args.steps or trainer.config.train.steps
     if total < trainer.step_count:
         raise ValueError(f"--steps {total} is below the checkpoint's step {trainer.step_count}")
@@ -140,9 +168,10 @@ class RunFolder:
 
 
 def show(bar: tqdm, postfix: dict, record: dict) -> None:
-    """Move the bar to the record's step; show the losses and the last metric values."""
+    """Move the bar to the record's step; show the losses and the last metric values,
+    each with the step it was measured at (`modes_covered=5 @250`): metrics are rarer."""
     postfix.update(d_loss=f"{record['d_loss']:.3f}", g_loss=f"{record['g_loss']:.3f}")
-    postfix.update({k: f"{record[k]:.3g}" for k in HEADLINE if k in record})
+    postfix.update({k: f"{record[k]:.3g} @{record['step']}" for k in HEADLINE if k in record})
     bar.set_postfix(postfix, refresh=False)
     bar.update(record["step"] - bar.n)
 
@@ -244,7 +273,7 @@ def add_train(commands) -> None:
     p.add_argument("--preset", choices=PRESETS, help="start config (default: by --dataset)")
     p.add_argument("--dataset", choices=DATASETS, help="data set (default: the preset's)")
     p.add_argument("--data-root", help="folder of downloaded sets / of your images")
-    flag = {"action": "store_true", "default": None}  # None: not given (see resume_trainer)
+    flag = {"action": "store_true", "default": None}  # None: not given (see resume_conflicts)
     p.add_argument("--download", **flag, help="fetch a torchvision set when missing")
     p.add_argument("--conditional", **flag, help="condition G and D on class labels")
     p.add_argument("--loss", choices=LOSSES)

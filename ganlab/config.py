@@ -13,9 +13,17 @@ and what is allowed, so a typo never trains the wrong thing silently.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any
+
+from ganlab.checks import (
+    check_choice,
+    check_int,
+    check_interval,
+    check_non_negative,
+    check_positive,
+    fail,
+)
 
 # The names each choice accepts. losses.LOSSES, data.DATASETS and models.build are
 # tested to agree with these lists.
@@ -30,25 +38,6 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16")
 
 
-def _fail(where: str, value: Any, allowed: str) -> None:
-    raise ValueError(f"{where} = {value!r} is not allowed: {allowed}.")
-
-
-def _check_choice(where: str, value: Any, choices: tuple) -> None:
-    if value not in choices:
-        _fail(where, value, "choose one of " + ", ".join(repr(c) for c in choices))
-
-
-def _check_positive(where: str, value: float) -> None:
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        _fail(where, value, "it must be a positive number")
-
-
-def _check_non_negative(where: str, value: float) -> None:
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-        _fail(where, value, "it must be zero or a positive number")
-
-
 @dataclass
 class DataConfig:
     """What the GAN learns."""
@@ -61,10 +50,10 @@ class DataConfig:
     download: bool = False  # torchvision sets: fetch when missing (off: never touch the net)
 
     def __post_init__(self) -> None:
-        _check_choice("data.name", self.name, DATASETS)
-        _check_positive("data.n_samples", self.n_samples)
-        _check_choice("data.image_size", self.image_size, IMAGE_SIZES)
-        _check_choice("data.channels", self.channels, (None, 1, 3))
+        check_choice("data.name", self.name, DATASETS)
+        check_int("data.n_samples", self.n_samples, minimum=1)
+        check_choice("data.image_size", self.image_size, IMAGE_SIZES)
+        check_choice("data.channels", self.channels, (None, 1, 3))
 
     @property
     def is_image(self) -> bool:
@@ -87,11 +76,10 @@ class ModelConfig:
     conditional: bool = False  # label embedding in G, projection discriminator in D
 
     def __post_init__(self) -> None:
-        _check_choice("model.arch", self.arch, ARCHS)
+        check_choice("model.arch", self.arch, ARCHS)
         for name in ("z_dim", "hidden", "depth", "width"):
-            _check_positive(f"model.{name}", getattr(self, name))
-        if not 0 <= self.dropout < 1:
-            _fail("model.dropout", self.dropout, "it must be in [0, 1)")
+            check_int(f"model.{name}", getattr(self, name), minimum=1)
+        check_interval("model.dropout", self.dropout, 0, 1)
 
 
 @dataclass
@@ -124,40 +112,33 @@ class TrainConfig:
     precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere
     compile: bool = False  # wrap G and D in torch.compile
     sync_batch_norm: bool = False  # several GPUs: batch statistics over the global batch
-    log_every: int = 50  # steps between stats records (the only host syncs)
+    log_every: int = 50  # steps between stats records (the only host syncs), plus one per eval
     eval_every: int = 500  # steps between metric evaluations; 0 = never
     ckpt_every: int = 0  # steps between checkpoints (CLI); 0 = only at the end
 
     def __post_init__(self) -> None:
         self.betas = tuple(self.betas)
         self.augment = tuple(self.augment)
-        _check_choice("train.loss", self.loss, LOSSES)
-        _check_choice("train.device", self.device, DEVICES)
-        _check_choice("train.precision", self.precision, PRECISIONS)
-        for name in ("steps", "batch_size", "lr_g", "lr_d", "n_critic", "r1_every", "log_every"):
-            _check_positive(f"train.{name}", getattr(self, name))
-        for name in (
-            "gp_weight",
-            "r1_weight",
-            "clip_weights",
-            "instance_noise",
-            "grad_clip",
-            "weight_decay",
-            "instance_noise_decay",
-            "eval_every",
-            "ckpt_every",
-        ):
-            _check_non_negative(f"train.{name}", getattr(self, name))
+        check_choice("train.loss", self.loss, LOSSES)
+        check_choice("train.device", self.device, DEVICES)
+        check_choice("train.precision", self.precision, PRECISIONS)
+        for name in ("steps", "batch_size", "n_critic", "r1_every", "log_every"):
+            check_int(f"train.{name}", getattr(self, name), minimum=1)
+        for name in ("instance_noise_decay", "eval_every", "ckpt_every"):
+            check_int(f"train.{name}", getattr(self, name), minimum=0)
+        check_int("train.seed", self.seed)
+        for name in ("lr_g", "lr_d"):
+            check_positive(f"train.{name}", getattr(self, name))
+        for name in ("gp_weight", "r1_weight", "clip_weights", "instance_noise", "grad_clip"):
+            check_non_negative(f"train.{name}", getattr(self, name))
+        check_non_negative("train.weight_decay", self.weight_decay)
         if len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
-            _fail("train.betas", self.betas, "two numbers in [0, 1), e.g. (0.5, 0.999)")
-        if not 0 <= self.label_smoothing < 0.5:
-            _fail("train.label_smoothing", self.label_smoothing, "it must be in [0, 0.5)")
-        if not 0 <= self.ema < 1:
-            _fail("train.ema", self.ema, "it must be in [0, 1), e.g. 0.999")
-        if not 0 <= self.d_freeze_accuracy <= 1:
-            _fail("train.d_freeze_accuracy", self.d_freeze_accuracy, "it must be in [0, 1]")
+            fail("train.betas", self.betas, "two numbers in [0, 1), e.g. (0.5, 0.999)")
+        check_interval("train.label_smoothing", self.label_smoothing, 0, 0.5)
+        check_interval("train.ema", self.ema, 0, 1)
+        check_interval("train.d_freeze_accuracy", self.d_freeze_accuracy, 0, 1, closed=True)
         for aug in self.augment:
-            _check_choice("train.augment item", aug, AUGMENTATIONS)
+            check_choice("train.augment item", aug, AUGMENTATIONS)
 
 
 @dataclass
@@ -171,29 +152,29 @@ class Config:
     def __post_init__(self) -> None:
         arch = self.model.arch
         if self.data.is_image and arch == "mlp":
-            _fail("model.arch", arch, f"{self.data.name!r} is an image set: use 'dcgan' or 'auto'")
+            fail("model.arch", arch, f"{self.data.name!r} is an image set: use 'dcgan' or 'auto'")
         if not self.data.is_image and arch in ("dcgan", "article"):
-            _fail("model.arch", arch, f"{self.data.name!r} is 2-D data: use 'mlp' or 'auto'")
+            fail("model.arch", arch, f"{self.data.name!r} is 2-D data: use 'mlp' or 'auto'")
         if arch == "article" and (self.data.image_size, self.data.channels) != (64, 3):
-            _fail(
+            fail(
                 "data.image_size/channels",
                 (self.data.image_size, self.data.channels),
                 "the article's nets make 64x64 RGB images: set image_size=64, channels=3",
             )
-        if arch == "article" and self.model.z_dim != 100:
-            _fail("model.z_dim", self.model.z_dim, "the article's generator takes z of length 100")
+        if arch == "article":
+            _check_article(self.model)
         if self.train.augment and not self.data.is_image:
-            _fail("train.augment", self.train.augment, "augmentation is for image data only")
+            fail("train.augment", self.train.augment, "augmentation is for image data only")
         penalised = self.train.gp_weight > 0 or self.train.r1_weight > 0
         if penalised and self.data.is_image and self.model.d_batch_norm:
-            _fail(
+            fail(
                 "model.d_batch_norm",
                 True,
                 "gradient penalties need per-sample gradients: "
                 "set d_batch_norm=False (or spectral_norm=True instead)",
             )
         if self.train.label_smoothing and self.train.loss not in ("minimax", "non_saturating"):
-            _fail(
+            fail(
                 "train.label_smoothing",
                 self.train.label_smoothing,
                 "it applies to the minimax and non_saturating losses only",
@@ -217,9 +198,21 @@ class Config:
         d = self.to_dict()
         for part, changes in parts.items():
             if part not in d:
-                _fail("part", part, "choose 'data', 'model' or 'train'")
+                fail("part", part, "choose 'data', 'model' or 'train'")
             d[part].update(changes)
         return Config.from_dict(d)
+
+
+def _check_article(m: ModelConfig) -> None:
+    """The article's nets are fixed: options they do not have must not pass silently."""
+    if m.z_dim != 100:
+        fail("model.z_dim", m.z_dim, "the article's generator takes z of length 100")
+    if m.conditional:
+        fail("model.conditional", True, "the article's nets take no labels: use arch='dcgan'")
+    if m.spectral_norm:
+        fail("model.spectral_norm", True, "the article's D has none: use arch='dcgan'")
+    if m.dropout:
+        fail("model.dropout", m.dropout, "the article's D has none: use arch='dcgan'")
 
 
 _PARTS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
@@ -230,7 +223,7 @@ def _build(part: str, values: dict[str, Any]):
     known = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - known)
     if unknown:
-        _fail(f"{part} field", unknown[0], "known fields are " + ", ".join(sorted(known)))
+        fail(f"{part} field", unknown[0], "known fields are " + ", ".join(sorted(known)))
     return cls(**values)
 
 
@@ -316,5 +309,5 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
 
 def preset(name: str = "ring8", **overrides: dict[str, Any]) -> Config:
     """The named preset, with optional per-part overrides: `preset("digits", train={...})`."""
-    _check_choice("preset", name, tuple(PRESETS))
+    check_choice("preset", name, tuple(PRESETS))
     return Config.from_dict(PRESETS[name]).replace(**overrides)

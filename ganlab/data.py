@@ -30,6 +30,7 @@ from PIL import Image, ImageOps
 from torch import Tensor
 
 from ganlab._torchvision import torchvision  # imports even beside a CPU-only torch
+from ganlab.checks import check_choice, check_int
 
 if TYPE_CHECKING:
     from ganlab.config import DataConfig
@@ -193,8 +194,8 @@ def sample_2d(name: str, n: int, seed: int | None = None) -> tuple[Tensor, Tenso
     Uses its own torch.Generator, seeded with `seed` (from the OS when None), so neither
     the global RNG nor anybody else's randomness is touched.
     """
-    _check_choice("name", name, TWO_D)
-    _check_positive("n", n)
+    check_choice("name", name, TWO_D)
+    check_int("n", n, minimum=1)
     toy = _TOYS[name]
     gen = torch.Generator()
     if seed is None:
@@ -330,11 +331,11 @@ def load(
     `max_images` when given) resized to image_size px; n and seed do not apply.
     `root` is where torchvision sets live, or the image folder itself for "folder".
     """
-    _check_choice("name", name, DATASETS)
-    _check_choice("image_size", image_size, IMAGE_SIZES)
-    _check_positive("n", n)
+    check_choice("name", name, DATASETS)
+    check_choice("image_size", image_size, IMAGE_SIZES)
+    check_int("n", n, minimum=1)
     if max_images is not None:
-        _check_positive("max_images", max_images)
+        check_int("max_images", max_images, minimum=1)
     if name in TWO_D:
         toy = _TOYS[name]
         x, labels = sample_2d(name, n, seed)
@@ -366,15 +367,3 @@ def load_for(cfg: DataConfig, seed: int = 0) -> Dataset:
         luma = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
         x = (data.x * luma).sum(1, keepdim=True)
     return dataclasses.replace(data, x=x)
-
-
-def _check_choice(arg: str, value: object, allowed: tuple) -> None:
-    if type(value) is not type(allowed[0]) or value not in allowed:
-        raise ValueError(
-            f"{arg}={value!r} is not allowed; choose one of: {', '.join(map(str, allowed))}"
-        )
-
-
-def _check_positive(arg: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{arg}={value!r} is not allowed; it must be a positive integer")

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import Tensor
 
+from ganlab.checks import check_choice, check_int, fail
+
 METHODS = ("lerp", "slerp")
 Weights = float | Sequence[float] | Tensor  # one t, or T of them
 
@@ -32,10 +34,8 @@ def sample_z(
     same seed gives the same z on every device and torch's global RNG is left untouched.
     Without a seed, the global RNG is used (reproducible under torch.manual_seed).
     """
-    if n < 0:
-        raise ValueError(f"n = {n!r} is not allowed: it must be zero or a positive integer.")
-    if z_dim < 1:
-        raise ValueError(f"z_dim = {z_dim!r} is not allowed: it must be a positive integer.")
+    check_int("n", n, minimum=0)
+    check_int("z_dim", z_dim, minimum=1)
     if seed is None:
         return torch.randn(n, z_dim, device=device)
     generator = torch.Generator().manual_seed(seed)
@@ -45,21 +45,14 @@ def sample_z(
 def _prepare(a: Tensor, b: Tensor, t: Weights) -> tuple[Tensor, Tensor, Tensor, bool]:
     """Check a, b; turn t into a tensor of shape (T, 1, ...) that broadcasts against a."""
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
-        raise ValueError("a and b must be torch tensors of shape (D,) or (B, D).")
+        fail("(a, b) types", (type(a).__name__, type(b).__name__), "both must be torch tensors")
     if a.dim() not in (1, 2) or not a.is_floating_point():
-        raise ValueError(
-            f"a.shape = {tuple(a.shape)} ({a.dtype}) is not allowed: "
-            "a must be a float tensor of shape (D,) or (B, D)."
-        )
+        fail("a.shape", tuple(a.shape), f"a must be a float tensor (D,) or (B, D), not {a.dtype}")
     if b.shape != a.shape:
-        raise ValueError(
-            f"b.shape = {tuple(b.shape)} is not allowed: it must equal a.shape = {tuple(a.shape)}."
-        )
+        fail("b.shape", tuple(b.shape), f"it must equal a.shape = {tuple(a.shape)}")
     t = torch.as_tensor(t, dtype=a.dtype, device=a.device)
     if t.dim() > 1:
-        raise ValueError(
-            f"t.shape = {tuple(t.shape)} is not allowed: t must be a number or a 1-D list of T numbers."
-        )
+        fail("t.shape", tuple(t.shape), "t must be a number or a 1-D list of T numbers")
     scalar = t.dim() == 0
     t = t.reshape((-1,) + (1,) * a.dim())  # (T, 1) or (T, 1, 1)
     return a, b, t, scalar
@@ -114,14 +107,8 @@ def slerp(a: Tensor, b: Tensor, t: Weights) -> Tensor:
 
 
 def _interpolator(method: str) -> Callable[[Tensor, Tensor, Weights], Tensor]:
-    if method not in METHODS:
-        raise ValueError(f"method = {method!r} is not allowed: choose one of 'lerp', 'slerp'.")
+    check_choice("method", method, METHODS)
     return lerp if method == "lerp" else slerp
-
-
-def _check_count(name: str, value: int, minimum: int) -> None:
-    if not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} = {value!r} is not allowed: it must be an integer >= {minimum}.")
 
 
 def path(points: Tensor, steps_per_segment: int, method: str = "slerp") -> Tensor:
@@ -131,11 +118,9 @@ def path(points: Tensor, steps_per_segment: int, method: str = "slerp") -> Tenso
     i * steps_per_segment is points[i] exactly, and each joint appears once.
     """
     interpolate = _interpolator(method)
-    _check_count("steps_per_segment", steps_per_segment, 1)
+    check_int("steps_per_segment", steps_per_segment, 1)
     if points.dim() != 2 or points.shape[0] < 2:
-        raise ValueError(
-            f"points.shape = {tuple(points.shape)} is not allowed: it must be (K, D) with K >= 2."
-        )
+        fail("points.shape", tuple(points.shape), "it must be (K, D) with K >= 2")
     # t = 0, 1/S, ..., (S-1)/S: each segment stops one step short of its end point,
     # which is the next segment's start (or the final point appended below).
     t = torch.arange(steps_per_segment, dtype=points.dtype, device=points.device)
@@ -153,12 +138,10 @@ def grid(corners: Tensor, rows: int, cols: int, method: str = "slerp") -> Tensor
     corners exactly at [0, 0], [0, -1], [-1, 0], [-1, -1].
     """
     interpolate = _interpolator(method)
-    _check_count("rows", rows, 2)
-    _check_count("cols", cols, 2)
+    check_int("rows", rows, 2)
+    check_int("cols", cols, 2)
     if corners.dim() != 2 or corners.shape[0] != 4:
-        raise ValueError(
-            f"corners.shape = {tuple(corners.shape)} is not allowed: it must be (4, D)."
-        )
+        fail("corners.shape", tuple(corners.shape), "it must be (4, D)")
     top_left, top_right, bottom_left, bottom_right = corners
     # k / (n - 1) is exactly 1 at k = n - 1, so the last row and column land on corners.
     down = torch.arange(rows, dtype=corners.dtype, device=corners.device) / (rows - 1)

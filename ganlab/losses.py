@@ -27,16 +27,34 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ganlab.checks import check_choice, fail
+
 # D(x) or D(x, labels) -> logits (B,); an nn.Module or any function of that shape.
 Critic = Callable[..., Tensor]
 
 
 class GANLoss(NamedTuple):
-    """One GAN objective: the discriminator's loss, the generator's loss, a one-liner."""
+    """One GAN objective: the two losses, a one-liner, and what D's output means.
+
+    This entry is the one place that says how to read D under this loss: the freeze
+    rule, the decision map's midpoint and the units of the logged D(x), D(G(z)) all ask
+    `score` and `midpoint` here.
+    """
 
     d_loss: Callable[[Tensor, Tensor], Tensor]  # (real_logits (B,), fake_logits (B,)) -> ()
     g_loss: Callable[[Tensor], Tensor]  # fake_logits (B,) -> ()
     summary: str
+    probability: bool = False  # sigmoid(logit) is D's probability that x is real
+    boundary: float = 0.0  # the raw output where D is undecided between real and fake
+
+    def score(self, logits: Tensor) -> Tensor:
+        """D's output in this loss's units: sigmoid(logits) for the log-losses, else raw."""
+        return torch.sigmoid(logits) if self.probability else logits
+
+    @property
+    def midpoint(self) -> float:
+        """`boundary` in the units of `score`: 0.5 for a probability, else the raw boundary."""
+        return 0.5 if self.probability else self.boundary
 
 
 # --- logistic (cross-entropy) losses: Goodfellow et al. 2014 ---------------------------
@@ -122,16 +140,19 @@ LOSSES: dict[str, GANLoss] = {
         logistic_d_loss,
         minimax_g_loss,
         "Original minimax game: G minimises log(1 - D(G(z))); saturates when D wins.",
+        probability=True,
     ),
     "non_saturating": GANLoss(
         logistic_d_loss,
         non_saturating_g_loss,
         "Non-saturating GAN: G maximises log D(G(z)); the usual default.",
+        probability=True,
     ),
     "least_squares": GANLoss(
         least_squares_d_loss,
         least_squares_g_loss,
         "LSGAN: squared distance of D's output to targets 1 (real) and 0 (fake).",
+        boundary=0.5,  # halfway between the targets 0 (fake) and 1 (real)
     ),
     "wasserstein": GANLoss(
         wasserstein_d_loss,
@@ -147,9 +168,7 @@ LOSSES: dict[str, GANLoss] = {
 
 
 def _lookup(name: str) -> GANLoss:
-    if name not in LOSSES:
-        allowed = ", ".join(repr(k) for k in LOSSES)
-        raise ValueError(f"loss name = {name!r} is not allowed: choose one of {allowed}.")
+    check_choice("loss name", name, tuple(LOSSES))
     return LOSSES[name]
 
 
@@ -176,24 +195,28 @@ def _input_grad(D: Critic, x: Tensor, labels: Tensor | None) -> Tensor:
     return grad.flatten(1)  # (B, prod(non-batch dims))
 
 
-def gradient_penalty(D: Critic, real: Tensor, fake: Tensor, labels: Tensor | None = None) -> Tensor:
+def gradient_penalty(
+    D: Critic,
+    real: Tensor,
+    fake: Tensor,
+    labels: Tensor | None = None,
+    generator: torch.Generator | None = None,
+) -> Tensor:
     """WGAN-GP (Gulrajani et al. 2017): mean((||grad_x D(x_hat)||_2 - 1)^2).
 
-    x_hat = eps * real + (1 - eps) * fake, eps ~ U(0, 1) drawn once per sample (from the
-    global RNG), i.e. points on random lines between real and fake samples. The penalty
+    x_hat = eps * real + (1 - eps) * fake, eps ~ U(0, 1) drawn once per sample (from
+    `generator`; the global RNG when None), i.e. points on random lines between real and
+    fake samples. The penalty
     pulls the critic's gradient norm towards 1 there (a soft 1-Lipschitz constraint);
     the caller multiplies it by lambda (10 in the paper) and adds it to D's loss.
     real, fake: (B, ...) of the same shape; labels: (B,) for conditional D, or None.
     Returns a scalar that is differentiable with respect to D's parameters.
     """
     if real.shape != fake.shape:
-        raise ValueError(
-            f"fake.shape = {tuple(fake.shape)} is not allowed: it must equal "
-            f"real.shape = {tuple(real.shape)}."
-        )
+        fail("fake.shape", tuple(fake.shape), f"it must equal real.shape = {tuple(real.shape)}")
     # One eps per sample, broadcast over all non-batch dims: (B, 1, 1, ...).
     eps_shape = (real.shape[0],) + (1,) * (real.dim() - 1)
-    eps = torch.rand(eps_shape, device=real.device, dtype=real.dtype)
+    eps = torch.rand(eps_shape, device=real.device, dtype=real.dtype, generator=generator)
     x_hat = eps * real.detach() + (1 - eps) * fake.detach()  # G gets no gradient from here
     grad_norm = torch.linalg.vector_norm(_input_grad(D, x_hat, labels), dim=1)  # (B,)
     return (grad_norm - 1).pow(2).mean()

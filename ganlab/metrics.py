@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganlab.data import Dataset, load
+from ganlab.runtime import seeded
 
 CLASSIFIER_SIZES: tuple[int, ...] = (16, 32, 64)
 _CACHE_VERSION = "v1"  # bump when the classifier or its training changes: old files are ignored
@@ -232,8 +233,7 @@ def _fit(model: DigitClassifier, x: Tensor, y: Tensor, epochs: int, seed: int) -
 def _train_classifier(image_size: int, epochs: int = 8, seed: int = 0) -> DigitClassifier:
     """A DigitClassifier trained on the fixed training split; ~3 s at 16 px on one CPU core."""
     x_tr, y_tr, x_te, y_te = _digit_split(image_size)
-    with torch.random.fork_rng(devices=[]):  # seed the init without touching the caller's RNG
-        torch.manual_seed(seed)
+    with seeded(seed, torch.device("cpu")):  # the init from the seed; the caller's RNG kept
         model = DigitClassifier()
     threads = torch.get_num_threads()
     # Tiny convolutions: thread hand-offs cost more than they save. Measured on a busy
@@ -372,7 +372,7 @@ def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
 
     - 2-D sets with mode centres: mode_coverage (modes_covered, n_modes, high_quality) and
       mmd (MMD² to dataset.x, biased, median-heuristic bandwidths) and energy (energy distance).
-    - digits (16, 32 or 64 px): digit_metrics (fd, classes_covered, n_classes, label_kl,
+    - digits (16, 32 or 64 px; RGB ones judged by their grey mean): digit_metrics (fd, classes_covered, n_classes, label_kl,
       confidence).
     - any other set (mnist, cifar10, folder, ...): only "mmd", MMD² in pixel space. It is
       a rough signal (no pretrained features are downloaded); use FID with local Inception
@@ -386,6 +386,8 @@ def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
     samples = samples.detach().float().cpu()
     real = dataset.x.detach().float().cpu()
     if dataset.name == "digits" and real.shape[-1] in CLASSIFIER_SIZES:
+        if real.shape[1] == 3:  # RGB digits (the article's) are grey repeated: judge the grey
+            samples, real = samples.mean(1, keepdim=True), real.mean(1, keepdim=True)
         return digit_metrics(samples, real)
     out: dict[str, float | int] = {}
     if not dataset.is_image and dataset.centres is not None and dataset.spread is not None:

@@ -25,6 +25,9 @@ from torch import Tensor, nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
+from ganlab.article import ArticleDiscriminator, ArticleGenerator
+from ganlab.checks import check_choice, check_int, check_interval, check_labels, fail
+
 if TYPE_CHECKING:
     from ganlab.config import Config
     from ganlab.data import Dataset
@@ -33,38 +36,14 @@ SUPPORTED_SIZES = (16, 32, 64)
 
 
 # ----------------------------------------------------------------------------- helpers
-def _check(name: str, value: float, ok: bool, allowed: str) -> None:
-    if not ok:
-        raise ValueError(f"{name} = {value!r} is not allowed: {allowed}.")
-
-
 def _check_common(z_or_in: tuple[str, int], n_classes: int, dropout: float = 0.0) -> None:
-    _check(z_or_in[0], z_or_in[1], z_or_in[1] >= 1, "it must be a positive integer")
-    _check("n_classes", n_classes, n_classes >= 0, "0 (unconditional) or the number of classes")
-    _check("dropout", dropout, 0.0 <= dropout < 1.0, "it must be in [0, 1)")
+    check_int(z_or_in[0], z_or_in[1], minimum=1)
+    check_int("n_classes", n_classes, minimum=0)
+    check_interval("dropout", dropout, 0.0, 1.0)
 
 
 def _check_labels(labels: Tensor | None, embed: nn.Embedding | None, batch: int) -> None:
-    """Labels must be given exactly when the model is conditional, as (B,) integers."""
-    if embed is None:
-        if labels is not None:
-            raise ValueError(
-                "labels were given, but this model is unconditional (n_classes = 0):"
-                " build it with n_classes > 0, or call it without labels."
-            )
-        return
-    n = embed.num_embeddings
-    if labels is None:
-        raise ValueError(
-            f"labels = None, but this model is conditional (n_classes = {n}): "
-            f"pass labels of shape (B,) with values in 0..{n - 1}."
-        )
-    if labels.shape != (batch,) or labels.is_floating_point():
-        raise ValueError(
-            f"labels must be integers of shape ({batch},), "
-            f"got shape {tuple(labels.shape)} and dtype {labels.dtype}."
-        )
-    # No range check here: it would cost a host sync every step; nn.Embedding raises anyway.
+    check_labels(labels, 0 if embed is None else embed.num_embeddings, batch)
 
 
 def _join_label(z: Tensor, labels: Tensor | None, embed: nn.Embedding | None) -> Tensor:
@@ -86,6 +65,33 @@ def _projection_embedding(n_classes: int, features: int) -> nn.Embedding | None:
     # Same scale as the last layer's weights, so the class term starts no louder than w . h.
     nn.init.normal_(embed.weight, 0.0, 0.02)
     return embed
+
+
+class Dropout(nn.Module):
+    """nn.Dropout whose mask comes from `self.generator` (a torch.Generator; None: the
+    global RNG). The trainer hands D its own generator (`use_generator`), so a run's
+    dropout depends on its seed alone, whatever other threads draw meanwhile."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        check_interval("dropout", p, 0.0, 1.0)
+        self.p, self.generator = p, None
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not self.training or self.p == 0:
+            return x
+        u = torch.rand(x.shape, device=x.device, generator=self.generator)
+        return x * (u >= self.p) / (1 - self.p)  # keep with probability 1 - p, rescaled
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+def use_generator(net: nn.Module, generator: torch.Generator) -> None:
+    """Every ganlab Dropout inside `net` draws its masks from `generator` from now on."""
+    for m in net.modules():
+        if isinstance(m, Dropout):
+            m.generator = generator
 
 
 def _apply_spectral_norm(net: nn.Module) -> None:
@@ -138,7 +144,7 @@ class MLPGenerator(nn.Module):
     ) -> None:
         super().__init__()
         _check_common(("z_dim", z_dim), n_classes)
-        _check("depth", depth, depth >= 1, "at least one hidden layer")
+        check_int("depth", depth, minimum=1)  # at least one hidden layer
         self.embed = nn.Embedding(n_classes, z_dim) if n_classes else None
         dims = [z_dim * (2 if n_classes else 1)] + [hidden] * depth
         layers: list[nn.Module] = []
@@ -165,12 +171,12 @@ class MLPDiscriminator(nn.Module):
     ) -> None:
         super().__init__()
         _check_common(("in_dim", in_dim), n_classes, dropout)
-        _check("depth", depth, depth >= 1, "at least one hidden layer")
+        check_int("depth", depth, minimum=1)  # at least one hidden layer
         dims = [in_dim] + [hidden] * depth
         layers: list[nn.Module] = []
         for d_in, d_out in pairwise(dims):
             layers += [nn.Linear(d_in, d_out), nn.LeakyReLU(0.2)]  # (B, hidden)
-            layers += [nn.Dropout(dropout)] if dropout else []
+            layers += [Dropout(dropout)] if dropout else []
         self.features = nn.Sequential(*layers)  # h: (B, hidden)
         self.head = nn.Linear(hidden, 1)  # (B, 1)
         self.embed = _projection_embedding(n_classes, hidden)
@@ -189,9 +195,8 @@ def _channel_pyramid(image_size: int, width: int) -> list[int]:
     64 px: [w, 2w, 4w, 8w] at 32, 16, 8, 4 px;  32 px: [w, 2w, 4w];  16 px: [w, 2w].
     G runs the same list backwards (pytorch/examples dcgan: ngf = ndf = w at 64 px).
     """
-    allowed = "choose one of " + ", ".join(map(str, SUPPORTED_SIZES))
-    _check("image_size", image_size, image_size in SUPPORTED_SIZES, allowed)
-    _check("width", width, width >= 1, "it must be a positive integer")
+    check_choice("image_size", image_size, SUPPORTED_SIZES)
+    check_int("width", width, minimum=1)
     n_halvings = int(math.log2(image_size)) - 2  # from image_size/2 down to 4 px
     return [width * 2**i for i in range(n_halvings)]
 
@@ -216,7 +221,7 @@ class DCGANGenerator(nn.Module):
     ) -> None:
         super().__init__()
         _check_common(("z_dim", z_dim), n_classes)
-        _check("channels", channels, channels >= 1, "1 (grey) or 3 (RGB)")
+        check_int("channels", channels, minimum=1)  # 1 (grey) or 3 (RGB)
         chans = _channel_pyramid(image_size, width)[::-1]  # 64 px: [8w, 4w, 2w, w]
 
         def up(c_in: int, c_out: int, stride: int, padding: int) -> list[nn.Module]:
@@ -265,7 +270,7 @@ class DCGANDiscriminator(nn.Module):
             layers.append(nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not bn))  # (B, c_out, s/2, s/2)
             layers += [nn.BatchNorm2d(c_out)] if bn else []
             layers.append(nn.LeakyReLU(0.2))
-            layers += [nn.Dropout(dropout)] if dropout else []
+            layers += [Dropout(dropout)] if dropout else []
         self.features = nn.Sequential(*layers)  # h: (B, 8w, 4, 4) at 64 px
         self.head = nn.Conv2d(chans[-1], 1, 4, 1, 0)  # (B, 1, 1, 1): a linear map of all of h
         self.embed = _projection_embedding(n_classes, chans[-1] * 4 * 4)
@@ -284,11 +289,9 @@ def build(config: Config, data: Dataset) -> tuple[nn.Module, nn.Module]:
     m = config.model
     n_classes = data.n_classes if m.conditional else 0
     if m.conditional and not n_classes:
-        raise ValueError(f"model.conditional = True needs labelled data; {data.name!r} has none")
+        fail("model.conditional", True, f"it needs labelled data, and {data.name!r} has none")
     arch = config.resolved_arch
     if arch == "article":
-        from ganlab.article import ArticleDiscriminator, ArticleGenerator
-
         return ArticleGenerator(), ArticleDiscriminator()
     if arch == "mlp":
         g = MLPGenerator(m.z_dim, data.dim, m.hidden, m.depth, n_classes)

@@ -5,23 +5,25 @@ One training step, top to bottom (Goodfellow et al. 2014, Algorithm 1):
     for n_critic times:   D step  -- push D(x) up on real data, D(G(z)) down on fakes
     once:                 G step  -- change G so that D scores its fakes higher
 
-Each step is its own small method with its own optimizer. Statistics stay on the
-device and are read every `log_every` steps, the only time the loop waits for the
-GPU; each read becomes a record sent to every subscriber (the progress bar, a
-notebook plot, the dashboard) -- they all see the same numbers.
+Each step is its own small method with its own optimizer; every input to D passes
+through `run_D`, and the regularisers sit in `regularised`. Where the networks run
+(device, DDP, compile, autocast) lives in ganlab.runtime, what the run reports
+(device-side sums, records, health checks) in ganlab.recording.
 
     trainer = Trainer(preset("ring8"))
     trainer.subscribe(print)
     trainer.run(500)
     x = trainer.sample(1000)
+
+A run depends on its config and seed alone: weights are initialised from the seed
+(ganlab.runtime.seeded), and every random number a step draws -- batches, z,
+augmentation, instance noise, the gradient penalty's mix, dropout -- comes from the
+trainer's own generator `self.rng`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import math
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,24 +35,11 @@ from ganlab.augment import diff_augment
 from ganlab.config import Config
 from ganlab.data import Dataset, load_for
 from ganlab.latent import sample_z
+from ganlab.recording import Record, Recorder, TrainingDiverged, check_finite, grad_norm
+from ganlab.runtime import Runtime, held_still, resolve_device, seeded
 
-Record = dict[str, Any]
+__all__ = ["N_EVAL_SAMPLES", "Record", "Trainer", "TrainingDiverged", "resolve_device"]
 N_EVAL_SAMPLES = 2000  # samples drawn for each metric evaluation
-
-
-class TrainingDiverged(RuntimeError):
-    """A loss or a weight stopped being a finite number."""
-
-
-def resolve_device(name: str = "auto") -> torch.device:
-    """'auto' picks cuda, then mps, then cpu."""
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    return torch.device(name)
 
 
 class Trainer:
@@ -59,83 +48,143 @@ class Trainer:
     def __init__(self, config: Config, dataset: Dataset | None = None):
         self.config = config
         cfg = config.train
-        self.group = distributed.current()  # one process, or one of torchrun's N
-        distributed.check_batch(cfg.batch_size, self.group)
-        self.device = resolve_device(cfg.device)
-        if self.device.type == "cuda" and self.group.active:
-            self.device = torch.device("cuda", self.group.local_rank)
-        torch.manual_seed(cfg.seed)  # weight init, dropout and the penalties' noise
-        self.rng = torch.Generator(self.device).manual_seed(cfg.seed)  # batches and z
-        self.data = (dataset or load_for(config.data, seed=cfg.seed)).to(self.device)
-        self.G, self.D = models.build(config, self.data)
-        if cfg.sync_batch_norm:
-            self.G, self.D = (distributed.sync_batch_norm(m, self.device) for m in (self.G, self.D))
-        self.G, self.D = self.G.to(self.device), self.D.to(self.device)
+        self.runtime = rt = Runtime(cfg, image=config.data.is_image)
+        self.group, self.device = rt.group, rt.device
+        self.rng = torch.Generator(self.device).manual_seed(cfg.seed)  # every per-step draw
+        with seeded(cfg.seed, self.device):  # weight init: from the seed, nothing else
+            self.data = (dataset or load_for(config.data, seed=cfg.seed)).to(self.device)
+            G, D = models.build(config, self.data)
+        self.G, self.D = rt.place(G), rt.place(D)
+        models.use_generator(self.D, self.rng)
         # The averaged G that samples are drawn from: the mean of G's recent weights
         # wobbles less than G itself (Karras et al. 2018). Without EMA it is G.
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if cfg.ema else self.G
         self.loss = losses.LOSSES[cfg.loss]
-        self.opt_g = self._adam(self.G, cfg.lr_g)
-        self.opt_d = self._adam(self.D, cfg.lr_d)
-        self._setup_speed()
+        self.opt_g, self.opt_d = rt.adam(self.G, cfg.lr_g), rt.adam(self.D, cfg.lr_d)
+        rt.wrap(self.G, self.D)
         self.fixed_z = sample_z(64, config.model.z_dim, seed=cfg.seed + 1, device=self.device)
         self.fixed_labels = self._fixed_labels(64)
         self.step_count = 0
         self.d_frozen = False  # set once D is "strong" when d_freeze_accuracy > 0
-        self.history: list[Record] = []
-        self._subscribers: list[Callable[[Record], None]] = []
-        self._sums = torch.zeros(4, device=self.device)  # d_loss, g_loss, d_real, d_fake
-        self._clock = (time.perf_counter(), 0)
+        self.recorder = Recorder(self.device, self.group)
 
-    # ----------------------------------------------------------------- setup
-    def _adam(self, net: nn.Module, lr: float) -> torch.optim.Adam:
-        # One optimizer per network, built right beside it. The fused kernel updates all
-        # parameters in one go (CUDA and CPU); it is bitwise-deterministic on CPU.
+    # ------------------------------------------------------------ the algorithm
+    def step(self) -> None:
+        """One iteration of Algorithm 1: n_critic D updates, then one G update."""
+        with held_still(self.D, self.d_frozen):  # a frozen D: not even BN statistics move
+            for _ in range(0 if self.d_frozen else self.config.train.n_critic - 1):
+                real, labels = self._real_batch()
+                self.d_step(real, self._generate(labels, grad=False), labels)
+            real, labels = self._real_batch()
+            fake = self._generate(labels, grad=True)  # one G forward serves both steps
+            # fake.detach(): D's update must not send gradients into G.
+            d_update = self._judge if self.d_frozen else self.d_step
+            d_loss, real_logits, fake_logits = d_update(real, fake.detach(), labels)
+            g_loss = self.g_step(fake, labels)
+        self.step_count += 1
+        self.recorder.add(d_loss, g_loss, self._score(real_logits), self._score(fake_logits))
+        if self._due(self.config.train.log_every) or self._due(self.config.train.eval_every):
+            self._log()  # a record at every log step and at every evaluation
+
+    def d_step(self, real, fake, labels) -> tuple[torch.Tensor, ...]:
+        """One update of D on a real and a fake batch; G is not touched."""
+        real_logits = self.run_D(real, labels)
+        fake_logits = self.run_D(fake, labels)
+        loss = self.loss.d_loss(real_logits, fake_logits)
+        loss = self.regularised(loss, real, fake, real_logits, labels)
+        self._update(self.opt_d, self.D, loss)
+        self._clip_d_weights()
+        return loss.detach(), real_logits.detach(), fake_logits.detach()
+
+    def g_step(self, fake, labels) -> torch.Tensor:
+        """One update of G through the (fixed) D: make D score the fakes higher."""
+        self.D.requires_grad_(False)  # D's weights get no gradient here: saves work
+        loss = self.loss.g_loss(self.run_D(fake, labels, judge=True))
+        self._update(self.opt_g, self.G, loss)
+        self._average_g()
+        self.D.requires_grad_(True)
+        return loss.detach()
+
+    # ------------------------------------------------------------ D's inputs
+    def run_D(self, x, labels, judge: bool = False, penalty: bool = False) -> torch.Tensor:
+        """D's logits (B,) on x: every input to D passes through here (StyleGAN2-ADA's
+        run_D), so what D sees -- augmentation, instance noise -- is the same everywhere.
+
+        judge: the G step's forward (outside DDP). penalty: the plain D on x itself, for
+        the gradient penalties, which are taken at the data (R1: the real samples; GP:
+        the lines between real and fake), not at their augmented or noisy copies.
+        """
+        if penalty:
+            return self.D(x, labels)
+        forward = self.runtime.d_judge if judge else self.runtime.d_forward
+        with self.runtime.autocast():
+            return forward(self._d_input(x), labels).float()
+
+    def _d_input(self, x: torch.Tensor) -> torch.Tensor:
+        """What D sees: the augmented image plus decaying instance noise."""
         cfg = self.config.train
-        fused = self.device.type in ("cuda", "cpu")
-        return torch.optim.Adam(
-            net.parameters(), lr=lr, betas=cfg.betas, weight_decay=cfg.weight_decay, fused=fused
-        )
+        x = diff_augment(x, cfg.augment, self.rng)
+        sigma = cfg.instance_noise
+        if cfg.instance_noise_decay:
+            sigma *= max(0.0, 1 - self.step_count / cfg.instance_noise_decay)
+        if sigma > 0:
+            x = x + sigma * torch.randn(x.shape, device=x.device, generator=self.rng)
+        return x
 
-    def _setup_speed(self) -> None:
-        """Speed: channels_last for conv nets; bf16 autocast and torch.compile on request."""
-        cfg, on_cuda = self.config.train, self.device.type == "cuda"
-        self.bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and on_cuda)
-        if self.data.is_image:
-            # NHWC weights: cuDNN's tensor-core kernels on a GPU, oneDNN's faster conv
-            # kernels on a CPU (a training step 1.1-1.2x faster at 16-32 px, measured).
-            self.G.to(memory_format=torch.channels_last)
-            self.D.to(memory_format=torch.channels_last)
+    def _judge(self, real, fake, labels) -> tuple[torch.Tensor, ...]:
+        """A frozen D's scores, without an update (its loss is reported as 0)."""
+        with torch.no_grad():
+            real_logits, fake_logits = self.run_D(real, labels), self.run_D(fake, labels)
+        return torch.zeros((), device=self.device), real_logits, fake_logits
 
-        # The forward passes go through wrappers: DDP (several processes) and
-        # torch.compile, each only when asked for. self.G and self.D stay plain modules,
-        # so state dicts keep their ordinary names.
-        def wrapped(net: nn.Module, parallel: bool) -> nn.Module:
-            net = distributed.wrap(net, self.group, self.device) if parallel else net
-            return torch.compile(net) if cfg.compile else net
+    # ------------------------------------------------------------ the options
+    def regularised(self, loss, real, fake, real_logits, labels) -> torch.Tensor:
+        """D's loss plus the regularisers the config asks for: one-sided label smoothing,
+        WGAN-GP and (lazy) R1."""
+        cfg = self.config.train
 
-        self.g_forward = wrapped(self.G, parallel=True)
-        self.d_forward = wrapped(self.D, parallel=True)
-        # In the G step D's weights are frozen, so its gradients need no syncing: D is
-        # called outside DDP there (DDP would wait for gradients that never come).
-        self.d_judge = wrapped(self.D, parallel=False) if self.group.active else self.d_forward
+        def critic(x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+            return self.run_D(x, y, penalty=True)
 
-    def unwrap(self) -> None:
-        """Forward passes through the plain G and D again, without DDP or compile wrappers
-        (before leaving the process group: see distributed.finish)."""
-        self.g_forward, self.d_forward, self.d_judge = self.G, self.D, self.D
+        if cfg.label_smoothing:  # BCE against target 1 - s equals the loss + s * mean(r)
+            loss = loss + cfg.label_smoothing * real_logits.mean()
+        if cfg.gp_weight:
+            gp = losses.gradient_penalty(critic, real, fake, labels, generator=self.rng)
+            loss = loss + cfg.gp_weight * gp
+        if cfg.r1_weight and self.step_count % cfg.r1_every == 0:
+            # gamma/2 * E||grad D(x)||^2; lazily every k steps at k times the weight,
+            # which costs a k-th of the double backward pass and trains about the same.
+            gamma = cfg.r1_weight * cfg.r1_every
+            loss = loss + gamma / 2 * losses.r1_penalty(critic, real, labels)
+        return loss
 
-    def _autocast(self):
-        if not self.bf16:
-            return contextlib.nullcontext()
-        return torch.autocast(self.device.type, dtype=torch.bfloat16)
+    def _clip_d_weights(self) -> None:
+        """The original WGAN's crude way to keep D 1-Lipschitz (when clip_weights > 0)."""
+        c = self.config.train.clip_weights
+        if c:
+            with torch.no_grad():
+                for p in self.D.parameters():
+                    p.clamp_(-c, c)
 
-    def _fixed_labels(self, n: int) -> torch.Tensor | None:
-        if not self.config.model.conditional:
-            return None
-        return torch.arange(n, device=self.device) % self.data.n_classes
+    def _average_g(self) -> None:
+        """G_ema <- decay * G_ema + (1 - decay) * G; buffers (BN statistics) are copied."""
+        decay = self.config.train.ema
+        if not decay:
+            return
+        with torch.no_grad():
+            for avg, new in zip(self.G_ema.parameters(), self.G.parameters()):
+                avg.lerp_(new, 1 - decay)
+            for avg, new in zip(self.G_ema.buffers(), self.G.buffers()):
+                avg.copy_(new)
 
-    # ------------------------------------------------------------ the inputs
+    def _update(self, opt: torch.optim.Optimizer, net: nn.Module, loss: torch.Tensor) -> None:
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.config.train.grad_clip:
+            nn.utils.clip_grad_norm_(net.parameters(), self.config.train.grad_clip)
+        opt.step()
+
+    # ------------------------------------------------------------ batches and noise
     def _real_batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         # Indexing a tensor that already lives on the device: no DataLoader, no copy.
         # Every process draws the same global batch and keeps its own shard of it.
@@ -151,92 +200,68 @@ class Trainer:
         z = torch.randn(n, self.config.model.z_dim, device=self.device, generator=self.rng)
         return distributed.shard(z, self.group)
 
-    def _d_input(self, x: torch.Tensor) -> torch.Tensor:
-        """What D sees: the augmented image plus decaying instance noise."""
-        cfg = self.config.train
-        x = diff_augment(x, cfg.augment, self.rng)
-        sigma = cfg.instance_noise
-        if cfg.instance_noise_decay:
-            sigma *= max(0.0, 1 - self.step_count / cfg.instance_noise_decay)
-        if sigma > 0:
-            x = x + sigma * torch.randn(x.shape, device=x.device, generator=self.rng)
-        return x
-
-    # ------------------------------------------------------------ the steps
-    def d_step(self, real, fake, labels) -> tuple[torch.Tensor, ...]:
-        """One update of D on a real and a fake batch; G is not touched."""
-        cfg = self.config.train
-        with self._autocast():
-            real_logits = self.d_forward(self._d_input(real), labels).float()
-            fake_logits = self.d_forward(self._d_input(fake), labels).float()
-        loss = self.loss.d_loss(real_logits, fake_logits)
-        if cfg.label_smoothing:  # BCE against target 1 - s equals the loss + s * mean(r)
-            loss = loss + cfg.label_smoothing * real_logits.mean()
-        if cfg.gp_weight:
-            loss = loss + cfg.gp_weight * losses.gradient_penalty(self.D, real, fake, labels)
-        if cfg.r1_weight and self.step_count % cfg.r1_every == 0:
-            # gamma/2 * E||grad D(x)||^2; lazily every k steps at k times the weight,
-            # which costs a k-th of the double backward pass and trains about the same.
-            gamma = cfg.r1_weight * cfg.r1_every
-            loss = loss + gamma / 2 * losses.r1_penalty(self.D, real, labels)
-        self._update(self.opt_d, self.D, loss)
-        if cfg.clip_weights:  # the original WGAN's crude way to keep D 1-Lipschitz
-            with torch.no_grad():
-                for p in self.D.parameters():
-                    p.clamp_(-cfg.clip_weights, cfg.clip_weights)
-        return loss.detach(), real_logits.detach(), fake_logits.detach()
-
-    def g_step(self, fake, labels) -> torch.Tensor:
-        """One update of G through the (frozen) D: make D score the fakes higher."""
-        self.D.requires_grad_(False)  # D's weights get no gradient here: saves work
-        with self._autocast():
-            fake_logits = self.d_judge(self._d_input(fake), labels).float()
-        loss = self.loss.g_loss(fake_logits)
-        self._update(self.opt_g, self.G, loss)
-        if self.config.train.ema:
-            _ema_update(self.G_ema, self.G, self.config.train.ema)
-        self.D.requires_grad_(True)
-        return loss.detach()
-
-    def _update(self, opt: torch.optim.Optimizer, net: nn.Module, loss: torch.Tensor) -> None:
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if self.config.train.grad_clip:
-            nn.utils.clip_grad_norm_(net.parameters(), self.config.train.grad_clip)
-        opt.step()
-
     def _generate(self, labels, grad: bool) -> torch.Tensor:
-        with torch.set_grad_enabled(grad), self._autocast():
-            return self.g_forward(self._noise(), labels).float()
+        with torch.set_grad_enabled(grad), self.runtime.autocast():
+            return self.runtime.g_forward(self._noise(), labels).float()
 
-    def step(self) -> None:
-        """One training step: `n_critic` D updates, then one G update."""
-        for _ in range(self.config.train.n_critic - 1):
-            real, labels = self._real_batch()
-            self.d_step(real, self._generate(labels, grad=False), labels)
-        real, labels = self._real_batch()
-        fake = self._generate(labels, grad=True)  # one G forward serves both steps
-        if self.d_frozen:
-            d_loss = torch.zeros((), device=self.device)
-            with torch.no_grad(), self._autocast():
-                real_logits = self.d_forward(real, labels).float()
-                fake_logits = self.d_forward(fake, labels).float()
-        else:
-            # fake.detach(): D's update must not send gradients into G.
-            d_loss, real_logits, fake_logits = self.d_step(real, fake.detach(), labels)
-        g_loss = self.g_step(fake, labels)
-        self.step_count += 1
-        self._sums += torch.stack(
-            [d_loss, g_loss, self._score(real_logits), self._score(fake_logits)]
-        )
-        if self.step_count % self.config.train.log_every == 0:
-            self._log()
+    def _fixed_labels(self, n: int) -> torch.Tensor | None:
+        if not self.config.model.conditional:
+            return None
+        return torch.arange(n, device=self.device) % self.data.n_classes
 
+    def unwrap(self) -> None:
+        """Forward passes through the plain G and D again, without DDP or compile wrappers
+        (before leaving the process group: see distributed.finish)."""
+        self.runtime.unwrap()
+
+    # ------------------------------------------------------------ records
     def _score(self, logits: torch.Tensor) -> torch.Tensor:
-        """Mean D output in the loss's units: a probability for the log-losses, else raw."""
-        if self.config.train.loss in ("minimax", "non_saturating"):
-            return torch.sigmoid(logits).mean()
-        return logits.mean()
+        """Mean D output in the loss's units (losses.GANLoss.score)."""
+        return self.loss.score(logits).mean()
+
+    def _due(self, every: int) -> bool:
+        """Is this step one of every `every` (0 = never)?"""
+        return every > 0 and self.step_count % every == 0
+
+    def _log(self) -> None:
+        """Read the device-side sums (one host sync), check health, notify subscribers."""
+        since = self.recorder.last_step
+        means, speed = self.recorder.read(self.step_count)
+        check_finite(means, {"G": self.G, "D": self.D}, since, self.step_count)
+        record: Record = {"step": self.step_count, **means}
+        record |= {"g_grad_norm": grad_norm(self.G), "d_grad_norm": grad_norm(self.D)}
+        record |= {"steps_per_sec": speed, "d_frozen": self.d_frozen}
+        if self._due(self.config.train.eval_every) and self.group.is_main:
+            record.update(self.evaluate())
+        self._maybe_freeze_d(means["d_real"], means["d_fake"])
+        self.recorder.publish(record)
+        self.recorder.restart_clock(self.step_count)  # metric time is not training
+
+    def _maybe_freeze_d(self, d_real: float, d_fake: float) -> None:
+        """The article's advice: stop training D once it is 'strong enough'.
+
+        Judged at each record from D's mean scores, read as the loss says (losses.GANLoss):
+        accuracy is estimated as (D(x) + 1 - D(G(z))) / 2 when D outputs a probability,
+        otherwise as the share of the two means on the right side of D's boundary.
+        """
+        threshold = self.config.train.d_freeze_accuracy
+        if not threshold or self.d_frozen:
+            return
+        if self.loss.probability:
+            accuracy = (d_real + 1 - d_fake) / 2
+        else:
+            boundary = self.loss.boundary
+            accuracy = (float(d_real > boundary) + float(d_fake < boundary)) / 2
+        self.d_frozen = accuracy >= threshold
+
+    @property
+    def history(self) -> list[Record]:
+        """Every record made so far (kept in checkpoints)."""
+        return self.recorder.history
+
+    @history.setter
+    def history(self, records: list[Record]) -> None:
+        self.recorder.history = records
 
     # ------------------------------------------------------------ running
     def run(self, steps: int | None = None) -> list[Record]:
@@ -256,68 +281,8 @@ class Trainer:
             unsubscribe()
 
     def subscribe(self, callback: Callable[[Record], None]) -> Callable[[], None]:
-        """Call `callback(record)` on every log step; returns a function that unsubscribes."""
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback)
-
-    # ------------------------------------------------------------ records
-    def _log(self) -> None:
-        """Read the device-side sums (one host sync), check health, notify subscribers."""
-        cfg = self.config.train
-        now, last_step = time.perf_counter(), self._clock[1]
-        n = self.step_count - last_step
-        sums = distributed.average(self._sums, self.group)  # the mean over all processes
-        d_loss, g_loss, d_real, d_fake = (sums / n).tolist()
-        self._sums.zero_()
-        self._check_finite({"d_loss": d_loss, "g_loss": g_loss})
-        record: Record = {
-            "step": self.step_count,
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "d_real": d_real,
-            "d_fake": d_fake,
-            "g_grad_norm": _grad_norm(self.G),
-            "d_grad_norm": _grad_norm(self.D),
-            "steps_per_sec": n / max(now - self._clock[0], 1e-9),
-            "d_frozen": self.d_frozen,
-        }
-        if cfg.eval_every and self.step_count % cfg.eval_every == 0 and self.group.is_main:
-            record.update(self.evaluate())
-        self._maybe_freeze_d(d_real, d_fake)
-        self.history.append(record)
-        for callback in list(self._subscribers) if self.group.is_main else []:
-            callback(record)
-        self._clock = (time.perf_counter(), self.step_count)  # metric time is not training
-
-    def _check_finite(self, values: dict[str, float]) -> None:
-        for name, value in values.items():
-            if not math.isfinite(value):
-                raise TrainingDiverged(
-                    f"{name} became {value} between steps {self._clock[1]} and "
-                    f"{self.step_count}: lower the learning rates, or try gradient "
-                    "clipping, a gradient penalty or spectral norm"
-                )
-        for net_name, net in (("G", self.G), ("D", self.D)):
-            for name, p in net.named_parameters():
-                if not torch.isfinite(p).all():
-                    raise TrainingDiverged(
-                        f"{net_name}.{name} holds a non-finite value at step {self.step_count}"
-                    )
-
-    def _maybe_freeze_d(self, d_real: float, d_fake: float) -> None:
-        """The article's advice: stop training D once it is 'strong enough'.
-
-        Judged at log steps from D's mean outputs: accuracy is estimated as
-        (D(x) + 1 - D(G(z))) / 2 for the probability losses and from the sign otherwise.
-        """
-        threshold = self.config.train.d_freeze_accuracy
-        if not threshold or self.d_frozen:
-            return
-        if self.config.train.loss in ("minimax", "non_saturating"):
-            accuracy = (d_real + 1 - d_fake) / 2
-        else:
-            accuracy = (float(d_real > 0) + float(d_fake < 0)) / 2
-        self.d_frozen = accuracy >= threshold
+        """Call `callback(record)` on every record; returns a function that unsubscribes."""
+        return self.recorder.subscribe(callback)
 
     def evaluate(self, n: int = N_EVAL_SAMPLES) -> dict[str, float]:
         """The dataset's metrics on `n` fresh samples (see ganlab.metrics)."""
@@ -358,7 +323,7 @@ class Trainer:
 
     # ------------------------------------------------------------ checkpoints
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to continue bit-for-bit: weights, optimizers, RNGs, history."""
+        """Everything needed to continue bit-for-bit: weights, optimizers, RNG, history."""
         return {
             "config": self.config.to_dict(),
             "step": self.step_count,
@@ -368,25 +333,25 @@ class Trainer:
             "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(),
             "rng": self.rng.get_state(),
-            "torch_rng": torch.get_rng_state(),
-            "sums": self._sums.cpu(),  # the stats of the steps since the last record
-            "last_record_step": self._clock[1],
+            "sums": self.recorder.sums.cpu(),  # the stats of the steps since the last record
+            "last_record_step": self.recorder.last_step,
             "d_frozen": self.d_frozen,
             "history": self.history,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        # Checkpoints before 0.2 also hold "torch_rng", the global RNG; training no longer
+        # draws from it, so it is ignored (setting it would reseed every other thread).
         self.G.load_state_dict(state["G"])
         self.G_ema.load_state_dict(state["G_ema"])
         self.D.load_state_dict(state["D"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.rng.set_state(state["rng"])
-        torch.set_rng_state(state["torch_rng"])
-        self._sums = state["sums"].to(self.device)
+        self.recorder.sums = state["sums"].to(self.device)
         self.step_count, self.d_frozen = state["step"], state["d_frozen"]
         self.history = list(state["history"])
-        self._clock = (time.perf_counter(), state["last_record_step"])
+        self.recorder.restart_clock(state["last_record_step"])
 
     def save(self, path) -> None:
         """Write a checkpoint atomically (see ganlab.checkpoint)."""
@@ -402,20 +367,3 @@ class Trainer:
         trainer = cls(config, dataset)
         trainer.load_state_dict(state)
         return trainer
-
-
-@torch.no_grad()
-def _ema_update(average: nn.Module, net: nn.Module, decay: float) -> None:
-    """average <- decay * average + (1 - decay) * net; buffers (BN statistics) are copied."""
-    for avg, new in zip(average.parameters(), net.parameters()):
-        avg.lerp_(new, 1 - decay)
-    for avg, new in zip(average.buffers(), net.buffers()):
-        avg.copy_(new)
-
-
-def _grad_norm(net: nn.Module) -> float:
-    """L2 norm of all of a network's last gradients (0 when it has none)."""
-    grads = [p.grad for p in net.parameters() if p.grad is not None]
-    if not grads:
-        return 0.0
-    return torch.linalg.vector_norm(torch.stack([g.norm() for g in grads])).item()

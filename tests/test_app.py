@@ -180,3 +180,19 @@ def test_a_checkpoint_upload_continues_that_run_paused():
     assert worker.view().state == "paused" and metric(at, "Step") == "12"
     assert at.sidebar.number_input(key="cfg.seed").value == 3  # the sidebar shows its config
     assert not at.info  # ... so no "settings changed" note
+
+
+def test_metric_tiles_name_the_step_their_values_come_from():
+    # issue 12, bug 8: the tiles showed the last evaluation's values as if current.
+    from ganlab.dashboard.train_page import metric_tiles
+
+    evaluated = {"step": 250, "modes_covered": 5, "n_modes": 8, "high_quality": 0.75}
+    tiles = dict(metric_tiles((evaluated, {"step": 300})))
+    assert tiles == {"Modes covered (step 250)": "5 / 8", "High quality (step 250)": "75%"}
+
+
+def test_pages_read_the_workers_config_and_data_never_its_trainer():
+    # issue 12: the trainer belongs to the worker thread; a page touching it races training.
+    pages = Path(APP).parent / "ganlab" / "dashboard"
+    for name in ("train_page.py", "latent_page.py", "sidebar.py", "session.py"):
+        assert ".trainer" not in (pages / name).read_text(), name

@@ -108,3 +108,12 @@ def test_table_checks_and_aligns_its_cells():
     lines = t.render().splitlines()
     assert lines[2] == "name          x"
     assert lines[4] == "long name  1.23"
+
+
+def test_the_benchmarks_do_not_import_streamlit():
+    # issue 12: the overhead benchmark imported the Train page (and so Streamlit).
+    code = "import sys, benchmarks.__main__, benchmarks.dashboard_overhead\n"
+    code += "print('streamlit' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

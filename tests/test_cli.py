@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from ganlab.cli import build_config, build_parser, main
+from ganlab.cli import build_config, build_parser, main, show
 from ganlab.config import Config, preset
 from ganlab.train import Trainer
 
@@ -166,7 +166,6 @@ def test_label_picks_the_class_of_a_conditional_model(tmp_path, capsys):
         (["sample", "--ckpt", "{tmp}/missing.pt", "--out", "{tmp}/x.png"], "no checkpoint at"),
         (["eval", "--ckpt", "{tmp}/truncated.pt"], "not a readable ganlab checkpoint"),
         (["train", "--dataset", "mnist", "--data-root", "{tmp}/data"], "was not found"),
-        (["train", "--resume", "--loss", "hinge"], "drop --loss"),
         (["sample", "--ckpt", "{tmp}/x.pt", "--out", "{tmp}/x.jpg"], "must end in .png or .npy"),
     ],
 )
@@ -223,3 +222,56 @@ def test_dataset_picks_a_preset_and_an_arch_of_its_kind(args, preset_name, arch)
     cfg = build_config(build_parser().parse_args(["train", *args]))
     assert cfg.resolved_arch == arch
     assert cfg.model.z_dim == preset(preset_name).model.z_dim
+
+
+def test_sample_grids_follow_eval_every_whatever_log_every_is(tmp_path):
+    # issue 12, bug 4: with --log-every 4 --eval-every 6 grids came only every 12 steps.
+    out = tmp_path / "run"
+    args = ["--steps", "12", "--batch-size", "32", "--log-every", "4", "--eval-every", "6"]
+    assert main(["train", *args, "--out", str(out)]) == 0
+    pngs = sorted(p.name for p in (out / "samples").iterdir())
+    assert pngs == ["step_000006.png", "step_000012.png"]
+    records = read_jsonl(out / "metrics.jsonl")
+    assert [r["step"] for r in records if "mmd" in r] == [6, 12]
+
+
+class FakeBar:
+    n = 0
+
+    def set_postfix(self, postfix, refresh):
+        self.postfix = dict(postfix)
+
+    def update(self, n):
+        self.n += n
+
+
+def test_the_progress_bar_labels_each_metric_with_its_step():
+    # issue 12, bug 8: at step 300 the bar showed step 250's modes_covered as if current.
+    bar, postfix = FakeBar(), {}
+    losses = {"d_loss": 1.0, "g_loss": 1.0}
+    show(bar, postfix, {"step": 250, **losses, "modes_covered": 5})
+    show(bar, postfix, {"step": 300, **losses})
+    assert bar.n == 300 and bar.postfix["modes_covered"] == "5 @250"
+
+
+def test_resume_accepts_the_command_the_run_was_started_with(ring_run, tmp_path):
+    # issue 12, bug 9: re-running the same command with --resume appended was refused.
+    out = tmp_path / "run"
+    shutil.copytree(ring_run, out)
+    again = ["train", *TINY, "--seed", "3", "--out", str(out), "--resume"]
+    again[again.index("--steps") + 1] = "25"
+    assert main(again) == 0
+    assert Trainer.load(out / "checkpoint.pt").step_count == 25
+    assert main([*again, "--preset", "ring8"]) == 0  # the preset it started from: also fine
+
+
+def test_resume_refuses_conflicting_flags_naming_both_values(ring_run, tmp_path, capsys):
+    out = tmp_path / "run"
+    shutil.copytree(ring_run, out)
+    args = ["train", "--out", str(out), "--resume", "--batch-size", "32"]  # 32: as saved
+    capsys.readouterr()
+    assert main([*args, "--loss", "hinge", "--lr-d", "0.01"]) == 2
+    assert_one_line_error(capsys, "train.loss = 'non_saturating' in the checkpoint, 'hinge' given")
+    assert main([*args, "--preset", "digits"]) == 2
+    assert_one_line_error(capsys, "data.name = 'ring8' in the checkpoint, 'digits' given")
+    assert Trainer.load(out / "checkpoint.pt").step_count == 20  # nothing was trained

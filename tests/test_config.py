@@ -15,6 +15,8 @@ from ganlab.config import (
     preset,
 )
 
+ARTICLE = PRESETS["article"]
+
 
 @pytest.mark.parametrize(
     ("make", "words"),
@@ -37,6 +39,14 @@ from ganlab.config import (
         (lambda: TrainConfig(augment=("rotate",)), ["augment", "'rotate'", "'cutout'"]),
         (lambda: TrainConfig(gp_weight=-10), ["train.gp_weight", "-10"]),
         (lambda: TrainConfig(label_smoothing=0.7), ["train.label_smoothing", "0.7"]),
+        # issue 12, bug 6: integer fields took floats, and failed later inside `range`
+        (lambda: TrainConfig(steps=2.5), ["train.steps", "2.5", "positive integer"]),
+        (lambda: TrainConfig(n_critic=2.0), ["train.n_critic", "2.0", "integer"]),
+        (lambda: TrainConfig(eval_every=0.5), ["train.eval_every", "0.5", "integer"]),
+        (lambda: TrainConfig(seed=1.5), ["train.seed", "1.5", "integer"]),
+        (lambda: TrainConfig(log_every=True), ["train.log_every", "True", "integer"]),
+        (lambda: ModelConfig(hidden=64.0), ["model.hidden", "64.0", "integer"]),
+        (lambda: DataConfig(n_samples=1e4), ["data.n_samples", "10000.0", "integer"]),
     ],
 )
 def test_bad_values_raise_a_clear_value_error(make, words):
@@ -61,6 +71,10 @@ def test_bad_values_raise_a_clear_value_error(make, words):
         ({"data": {"name": "ring8"}, "train": {"augment": ("flip",)}}, ["train.augment", "image"]),
         ({"data": {"name": "digits"}, "train": {"gp_weight": 10.0}}, ["d_batch_norm"]),
         ({"train": {"loss": "hinge", "label_smoothing": 0.1}}, ["label_smoothing", "minimax"]),
+        # issue 12, bug 6: options the article's nets do not have were accepted
+        (ARTICLE | {"model": {**ARTICLE["model"], "conditional": True}}, ["model.conditional"]),
+        (ARTICLE | {"model": {**ARTICLE["model"], "spectral_norm": True}}, ["spectral_norm"]),
+        (ARTICLE | {"model": {**ARTICLE["model"], "dropout": 0.3}}, ["model.dropout", "0.3"]),
     ],
 )
 def test_fields_that_do_not_fit_together_are_caught(parts, words):

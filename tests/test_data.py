@@ -361,10 +361,10 @@ def test_download_true_reaches_torchvision(tmp_path, no_network):
         ({"name": "mnist2"}, ["name", "'mnist2'", "ring8", "digits", "cifar10", "folder"]),
         ({"name": "digits", "image_size": 28}, ["image_size", "28", "16", "32", "64"]),
         ({"name": "digits", "image_size": "16"}, ["image_size", "'16'"]),
-        ({"name": "ring8", "n": 0}, ["n=0", "positive"]),
-        ({"name": "ring8", "n": -3}, ["n=-3", "positive"]),
-        ({"name": "ring8", "n": 2.5}, ["n=2.5", "integer"]),
-        ({"name": "digits", "max_images": 0}, ["max_images=0", "positive"]),
+        ({"name": "ring8", "n": 0}, ["n = 0", "positive"]),
+        ({"name": "ring8", "n": -3}, ["n = -3", "positive"]),
+        ({"name": "ring8", "n": 2.5}, ["n = 2.5", "integer"]),
+        ({"name": "digits", "max_images": 0}, ["max_images = 0", "positive"]),
     ],
 )
 def test_bad_arguments_are_named(kwargs, words):
@@ -375,7 +375,7 @@ def test_bad_arguments_are_named(kwargs, words):
 
 
 def test_sample_2d_rejects_image_sets():
-    with pytest.raises(ValueError, match="name='digits'.*ring8"):
+    with pytest.raises(ValueError, match="name = 'digits'.*ring8"):
         sample_2d("digits", 10)
 
 

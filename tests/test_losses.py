@@ -218,3 +218,32 @@ def test_r1_gives_the_critic_a_gradient():
     D = torch.nn.Linear(16, 1, bias=False)
     r1_penalty(lambda x: D(x.flatten(1)).squeeze(1), images(2)).backward()
     assert_close(D.weight.grad, 2 * D.weight.detach())
+
+
+@pytest.mark.parametrize(
+    "name, probability, boundary, midpoint",
+    [
+        ("minimax", True, 0.0, 0.5),
+        ("non_saturating", True, 0.0, 0.5),
+        ("least_squares", False, 0.5, 0.5),  # halfway between the targets 0 and 1
+        ("wasserstein", False, 0.0, 0.0),
+        ("hinge", False, 0.0, 0.0),
+    ],
+)
+def test_each_loss_says_how_to_read_d(name, probability, boundary, midpoint):
+    loss = LOSSES[name]
+    assert (loss.probability, loss.boundary, loss.midpoint) == (probability, boundary, midpoint)
+    logits = torch.tensor([-2.0, 0.0, 3.0])
+    expected = torch.sigmoid(logits) if probability else logits
+    torch.testing.assert_close(loss.score(logits), expected)
+    # at the boundary D is undecided: its score sits exactly at the midpoint
+    assert loss.score(torch.tensor([boundary])).item() == midpoint
+
+
+def test_the_penalty_mix_comes_from_the_generator_it_is_given():
+    critic = lambda x: x.pow(3).sum(1)  # noqa: E731 (its gradient 3 x^2 depends on the mix)
+    real, fake = torch.randn(8, 2), torch.randn(8, 2)
+    a = gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(3))
+    torch.manual_seed(0)  # the global RNG plays no part
+    b = gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(3))
+    torch.testing.assert_close(a, b, rtol=0, atol=0)

@@ -9,6 +9,7 @@ from ganlab.models import (
     SUPPORTED_SIZES,
     DCGANDiscriminator,
     DCGANGenerator,
+    Dropout,
     MLPDiscriminator,
     MLPGenerator,
     init_dcgan_weights,
@@ -83,7 +84,7 @@ def test_mlp_shapes(n_classes):
     linears = [m for m in G.modules() if isinstance(m, nn.Linear)]
     assert len(linears) == 3  # depth hidden layers + output
     assert sum(isinstance(m, nn.LeakyReLU) for m in D.modules()) == 2
-    assert sum(isinstance(m, nn.Dropout) for m in D.modules()) == 2
+    assert sum(isinstance(m, Dropout) for m in D.modules()) == 2
 
 
 def test_mlp_conditional_generator_uses_the_label():
@@ -275,3 +276,16 @@ def test_label_errors(make, x):
 def test_bad_arguments(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+def test_dropout_draws_its_mask_from_its_own_generator():
+    # issue 12, bug 5: nn.Dropout drew from the global RNG, shared by every thread.
+    x, drop = torch.ones(4000), Dropout(0.25)
+    drop.generator = torch.Generator().manual_seed(1)
+    a = drop(x)
+    torch.manual_seed(0)  # the global RNG plays no part
+    drop.generator = torch.Generator().manual_seed(1)
+    torch.testing.assert_close(drop(x), a, rtol=0, atol=0)
+    torch.testing.assert_close(a.unique(), torch.tensor([0.0, 4 / 3]))  # kept: scaled 1/(1-p)
+    assert abs((a == 0).float().mean().item() - 0.25) < 0.03
+    torch.testing.assert_close(drop.eval()(x), x)  # eval mode: the identity

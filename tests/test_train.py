@@ -1,11 +1,12 @@
 """The training loop: who updates what, every option trains, resume is exact, health."""
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
 
-from ganlab import losses
+from ganlab import losses, metrics
 from ganlab.checkpoint import CheckpointError
 from ganlab.config import LOSSES, Config
 from ganlab.train import Trainer, TrainingDiverged
@@ -228,3 +229,165 @@ def test_lazy_r1_runs_the_penalty_only_every_k_steps(monkeypatch):
     monkeypatch.setattr(losses, "r1_penalty", lambda *a: calls.append(1) or real_penalty(*a))
     Trainer(tiny(train={"r1_weight": 1.0, "r1_every": 4, "steps": 12})).run()
     assert len(calls) == 3  # steps 0, 4 and 8
+
+
+def test_three_channel_digits_are_evaluated_like_grey_ones():
+    # issue 12, bug 1: the `article` preset trains on RGB digits; evaluating them raised
+    # "samples must be (N, 1, S, S)".
+    t = Trainer(tiny_images().replace(data={"channels": 3}))
+    t.run(2)
+    grey = t.sample(64, seed=t.config.train.seed + 2).mean(1, keepdim=True)
+    got = t.evaluate(64)
+    want = metrics.digit_metrics(grey, t.data.x.mean(1, keepdim=True).cpu())
+    assert got["classes_covered"] == want["classes_covered"]
+    torch.testing.assert_close(got["fd"], want["fd"], rtol=1e-6, atol=0)
+
+
+def test_a_frozen_d_is_not_updated_by_the_extra_critic_steps():
+    # issue 12, bug 2: with n_critic > 1 the first n_critic - 1 D steps ignored the freeze.
+    t = Trainer(tiny(train={"d_freeze_accuracy": 0.01, "log_every": 1, "n_critic": 3}))
+    t.run(1)
+    assert t.d_frozen
+    d0 = params(t.D)
+    t.run(3)
+    assert not any(changed(d0, t.D))
+
+
+@pytest.mark.parametrize(
+    "loss, d_real, d_fake, frozen",
+    [
+        # least squares: targets 1 and 0, so D is undecided at 0.5, not at 0 (bug 3)
+        ("least_squares", 0.9, 0.1, True),
+        ("least_squares", 0.4, -0.1, False),  # real below 0.5: half wrong
+        ("hinge", 0.5, -0.5, True),
+        ("hinge", 0.5, 0.2, False),
+        ("non_saturating", 0.95, 0.05, True),  # probabilities
+        ("non_saturating", 0.6, 0.4, False),
+    ],
+)
+def test_the_freeze_rule_judges_each_loss_by_its_own_decision_boundary(
+    loss, d_real, d_fake, frozen
+):
+    # issue 12, bug 3: least squares was judged by the sign of D(G(z)).
+    t = Trainer(tiny(train={"loss": loss, "d_freeze_accuracy": 0.9}))
+    t._maybe_freeze_d(d_real, d_fake)
+    assert t.d_frozen == frozen
+
+
+def test_evaluations_run_every_eval_every_steps_whatever_log_every_is():
+    # issue 12, bug 4: they ran only at common multiples (here every 12 steps, not 6).
+    t = Trainer(tiny(train={"log_every": 4, "eval_every": 6}))
+    records = t.run(12)
+    assert [r["step"] for r in records] == [4, 6, 8, 12]
+    assert [r["step"] for r in records if "mmd" in r] == [6, 12]
+
+
+def frozen(cfg: Config) -> Trainer:
+    """A trainer whose D froze at its first record."""
+    t = Trainer(cfg.replace(train={"d_freeze_accuracy": 0.01, "log_every": 1}))
+    t.run(1)
+    assert t.d_frozen
+    return t
+
+
+def test_a_frozen_d_still_sees_its_inputs_through_the_input_pipeline(monkeypatch):
+    # issue 12, bug 7: the frozen branch fed D the raw batch (no augmentation, no noise).
+    t = frozen(tiny_images(augment=("flip",), instance_noise=0.1))
+    seen = []
+    pipeline = t._d_input
+    monkeypatch.setattr(t, "_d_input", lambda x: seen.append(x) or pipeline(x))
+    t.step()
+    assert len(seen) == 3  # the real and the fake batch D is judged on, the fake for G
+
+
+def test_a_frozen_d_keeps_its_batch_norm_statistics():
+    # issue 12, bug 7: batch norm kept updating its running statistics while D was frozen.
+    t = frozen(tiny_images().replace(model={"d_batch_norm": True}))
+    before = {k: v.clone() for k, v in t.D.state_dict().items()}
+    t.run(3)
+    assert all(torch.equal(before[k], v) for k, v in t.D.state_dict().items())
+
+
+def test_the_averaged_g_is_channels_last_like_g():
+    # issue 12, bug 7: G_ema was copied before channels-last was applied to G.
+    t = Trainer(tiny_images(ema=0.9))
+    conv = next(m for m in t.G_ema.modules() if isinstance(m, torch.nn.ConvTranspose2d))
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+
+
+# issue 12, bug 5: a run must depend on its config and seed alone. The penalties' noise
+# and dropout came from the global RNG, which __init__ also reseeded.
+NOISY = [
+    tiny(train={"loss": "wasserstein", "gp_weight": 1.0, "n_critic": 2}),
+    tiny(model={"dropout": 0.3}),
+]
+
+
+def weights(t: Trainer) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in [*t.G.parameters(), *t.D.parameters()]]
+
+
+@pytest.mark.parametrize("cfg", NOISY, ids=["gp", "dropout"])
+def test_another_trainer_between_the_steps_changes_nothing(cfg):
+    alone = Trainer(cfg)
+    alone.run(6)
+    a, b = Trainer(cfg), Trainer(cfg.replace(train={"seed": 7}))
+    for _ in range(6):
+        a.step()
+        b.step()
+    assert all(torch.equal(p, q) for p, q in zip(weights(alone), weights(a)))
+
+
+def test_two_trainers_in_two_threads_train_as_each_alone():
+    import threading
+
+    cfgs = [NOISY[0], NOISY[1].replace(train={"seed": 3})]
+    alone = []
+    for cfg in cfgs:
+        t = Trainer(cfg)
+        t.run(8)
+        alone.append(weights(t))
+    together = [None, None]
+
+    def train(i: int) -> None:
+        t = Trainer(cfgs[i])
+        for _ in range(8):
+            t.step()
+        together[i] = weights(t)
+
+    threads = [threading.Thread(target=train, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for mine, theirs in zip(alone, together):
+        assert all(torch.equal(p, q) for p, q in zip(mine, theirs))
+
+
+def test_building_a_trainer_leaves_the_callers_rng_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    Trainer(tiny())
+    torch.testing.assert_close(torch.rand(3), expected, rtol=0, atol=0)
+
+
+def test_a_checkpoint_written_by_ganlab_0_1_loads_and_continues_exactly():
+    # Written by the engine before issue 12 (it also stored the global RNG, now unused):
+    # the 20-step run below was saved at step 10, and G's weights kept at step 20.
+    folder = Path(__file__).parent / "checkpoints"
+    t = Trainer.load(folder / "ring8_ganlab_0.1.pt")
+    assert t.step_count == 10 and [r["step"] for r in t.history] == [5, 10]
+    t.run(10)
+    expected = torch.load(folder / "ring8_ganlab_0.1_G_at_20.pt")
+    for name, p in t.G.state_dict().items():
+        torch.testing.assert_close(p, expected[name], rtol=0, atol=0, msg=name)
+
+
+def test_a_checkpoint_of_another_version_names_both_versions(tmp_path):
+    state = torch.load(
+        Path(__file__).parent / "checkpoints" / "ring8_ganlab_0.1.pt", weights_only=True
+    )
+    torch.save({**state, "version": 99}, tmp_path / "future.pt")
+    with pytest.raises(CheckpointError, match="version 99; this ganlab reads version 1"):
+        Trainer.load(tmp_path / "future.pt")

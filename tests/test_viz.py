@@ -110,6 +110,16 @@ def test_raw_scores_for_the_non_probability_losses():
     assert dm.score[1, 4] == pytest.approx(D(point).item(), abs=1e-6)
 
 
+@pytest.mark.parametrize(
+    "loss, midpoint", [("non_saturating", 0.5), ("least_squares", 0.5), ("hinge", 0.0)]
+)
+def test_the_colour_scale_is_centred_on_the_losss_decision_boundary(loss, midpoint):
+    # issue 12: the least-squares D is undecided at 0.5 (targets 0 and 1), not at 0.
+    dm = viz.decision_map(Linear2D(), torch.zeros(3, 2), torch.ones(3, 2), loss=loss)
+    heat = viz.plot_decision_map(dm).data[0]
+    assert heat.zmid == midpoint
+
+
 @pytest.mark.parametrize("loss", LOSSES)
 def test_arrows_point_up_a_linear_ds_slope(loss):
     D = Linear2D()

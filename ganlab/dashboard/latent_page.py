@@ -20,6 +20,7 @@ from ganlab.config import Config
 from ganlab.dashboard import sidebar
 from ganlab.dashboard.session import session_slot
 from ganlab.dashboard.worker import load_trainer
+from ganlab.data import Dataset
 from ganlab.train import Trainer
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -36,25 +37,29 @@ class Model(NamedTuple):
     about: str  # where it came from, for the caption
 
 
-def _model_of(trainer: Trainer, about: str, G: torch.nn.Module | None = None) -> Model:
-    cfg, data = trainer.config, trainer.data
+def _model_of(cfg: Config, data: Dataset, G: torch.nn.Module, about: str) -> Model:
+    """G (a private copy, or a trainer nobody else uses) with what the page needs of it."""
     real = None if data.is_image else data.x[:1000].cpu()
     n_classes = data.n_classes if cfg.model.conditional else 0
-    G = G if G is not None else trainer.G_ema.eval()  # what trainer.sample uses
     return Model(G, cfg.model.z_dim, n_classes, real, about)
+
+
+def _trainer_model(trainer: Trainer, about: str) -> Model:
+    # G_ema: the G that trainer.sample uses (G itself without EMA)
+    return _model_of(trainer.config, trainer.data, trainer.G_ema.eval(), about)
 
 
 @st.cache_resource(scope="session", max_entries=1, show_spinner="Reading the checkpoint...")
 def _checkpoint_model(_data: bytes, digest: str, name: str) -> Model:
     """The generator in an uploaded checkpoint (cached by the file's hash)."""
     trainer = load_trainer(_data)
-    return _model_of(trainer, f"{name} at step {trainer.step_count}")
+    return _trainer_model(trainer, f"{name} at step {trainer.step_count}")
 
 
 @st.cache_resource(scope="session", max_entries=1, show_spinner="Building an untrained model...")
 def _untrained_model(config_json: str) -> Model:
     trainer = Trainer(Config.from_dict(json.loads(config_json)))
-    return _model_of(trainer, f"untrained {trainer.config.data.name} generator")
+    return _trainer_model(trainer, f"untrained {trainer.config.data.name} generator")
 
 
 def _choose_model() -> Model | None:
@@ -75,7 +80,8 @@ def _choose_model() -> Model | None:
             return None
     if worker is not None:
         step = worker.view().step
-        return _model_of(worker.trainer, f"the current run at step {step}", worker.generator_copy())
+        about = f"the current run at step {step}"
+        return _model_of(worker.config, worker.data, worker.generator_copy(), about)
     config, problem = sidebar.current_config()
     if problem:
         st.error(problem)

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import bisect
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from ganlab import viz
 from ganlab.config import TWO_D_DATASETS, Config
 from ganlab.dashboard import sidebar
+from ganlab.dashboard.machine import POLL_SECONDS
 from ganlab.dashboard.session import flash, session_slot, show_flashes
-from ganlab.dashboard.snapshots import Snapshot
 from ganlab.dashboard.worker import View, Worker
 from ganlab.data import sample_2d
 
-POLL_SECONDS = 0.5  # the live view's refresh period while training runs
 PLOT_CONFIG = {"displayModeBar": False}
 BADGES = {"running": "green", "paused": "orange", "done": "blue", "error": "red"}
 
@@ -114,28 +112,34 @@ def _checkpoint_controls(worker: Worker | None) -> None:
         )
 
 
-def _last(history: tuple, key: str):
-    return next((r[key] for r in reversed(history) if key in r), None)
+def metric_tiles(history: tuple) -> list[tuple[str, str]]:
+    """The dataset's metric tiles from the newest evaluated record, labelled with its step
+    (evaluations are rarer than records: a value from step 250 is not step 300's)."""
+    keys = ("modes_covered", "fd", "mmd")
+    r = next((r for r in reversed(history) if any(k in r for k in keys)), None)
+    if r is None:
+        return []
+    at = f" (step {r['step']:,})"
+    if "modes_covered" in r:
+        return [
+            ("Modes covered" + at, f"{r['modes_covered']} / {r['n_modes']}"),
+            ("High quality" + at, f"{r['high_quality']:.0%}"),
+        ]
+    if "fd" in r:
+        return [
+            ("Fréchet distance" + at, f"{r['fd']:.1f}"),
+            ("Classes" + at, f"{r['classes_covered']} / {r['n_classes']}"),
+        ]
+    return [("MMD" + at, f"{r['mmd']:.4f}")]
 
 
 def _status(view: View) -> None:
-    history, latest = view.history, view.latest or {}
+    latest = view.latest or {}
     tiles = [("Step", f"{view.step:,}")]
     tiles.append(("Steps / s", f"{latest['steps_per_sec']:.0f}" if latest else "–"))
     tiles.append(("D(x)", f"{latest['d_real']:.2f}" if latest else "–"))
     tiles.append(("D(G(z))", f"{latest['d_fake']:.2f}" if latest else "–"))
-    if _last(history, "modes_covered") is not None:
-        tiles.append(
-            ("Modes covered", f"{_last(history, 'modes_covered')} / {_last(history, 'n_modes')}")
-        )
-        tiles.append(("High quality", f"{_last(history, 'high_quality'):.0%}"))
-    elif _last(history, "fd") is not None:
-        tiles.append(("Fréchet distance", f"{_last(history, 'fd'):.1f}"))
-        tiles.append(
-            ("Classes", f"{_last(history, 'classes_covered')} / {_last(history, 'n_classes')}")
-        )
-    elif _last(history, "mmd") is not None:
-        tiles.append(("MMD", f"{_last(history, 'mmd'):.4f}"))
+    tiles += metric_tiles(view.history)
     for col, (label, value) in zip(st.columns(len(tiles)), tiles):
         col.metric(label, value)
 
@@ -160,15 +164,6 @@ def _scrubbed(view: View):
     return snaps[max(0, bisect.bisect_right(steps, chosen) - 1)]
 
 
-def snapshot_figure(snap: Snapshot) -> go.Figure:
-    """The picture of one snapshot: D's decision map for 2-D data, else the sample grid."""
-    if snap.decision is not None:
-        return viz.plot_decision_map(snap.decision)
-    # a plotly image (PNG inside the chart's JSON, drawn with crisp pixels), not st.image:
-    # no media file is made twice a second
-    return viz.images_figure(snap.grid).update_layout(height=520)
-
-
 def _picture(view: View) -> None:
     snap = _scrubbed(view)
     if snap.decision is not None:
@@ -176,7 +171,9 @@ def _picture(view: View) -> None:
     else:
         st.markdown(f"**Step {snap.step}**: G(the same fixed noise at every step)")
     key = "train.map" if snap.decision is not None else "train.samples"
-    st.plotly_chart(snapshot_figure(snap), key=key, width="stretch", config=PLOT_CONFIG)
+    st.plotly_chart(
+        viz.snapshot_figure(snap.decision, snap.grid), key=key, width="stretch", config=PLOT_CONFIG
+    )
 
 
 def _live(polling: bool, dataset: str | None) -> None:

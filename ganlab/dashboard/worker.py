@@ -93,7 +93,9 @@ class Worker:
             raise ValueError("Worker needs a config or a trainer")
         machine.configure_threads()
         self.trainer = trainer or Trainer(config)  # may raise: the caller shows the message
-        self.config = self.trainer.config
+        # What pages may read: the run's config and data (never changed by training).
+        # Everything else of the trainer is the worker thread's alone (see `call`).
+        self.config, self.data = self.trainer.config, self.trainer.data
         self.snapshot_every = snapshot_every or (10 if self.trainer.data.is_image else 50)
         self._snapshotter = Snapshotter(self.trainer)
         self._lock = threading.Lock()  # guards the fields below (read by `view`)
@@ -281,10 +283,8 @@ class Worker:
     def _on_record(self, record: Record) -> None:
         """Runs on the worker thread inside trainer.step(), once per log step."""
         with self._lock:
-            self._records.append(record)
+            self._records.append(record)  # the worker's own thinned copy for the page
             self._latest_record = record
-            # The trainer's own history (saved in checkpoints) stays bounded too.
-            self.trainer.history[:] = self._records.items
 
     def _snapshot(self) -> None:
         snap = self._snapshotter.take()

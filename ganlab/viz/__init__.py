@@ -19,6 +19,7 @@ from ganlab.viz.decision import (
     plot_decision_map,
 )
 from ganlab.viz.images import image_grid, images_figure, to_png
+from ganlab.viz.snapshot import snapshot_figure
 from ganlab.viz.walks import generate, interpolation_strip, points_figure, strip_figure
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "loss_figure",
     "plot_decision_map",
     "points_figure",
+    "snapshot_figure",
     "strip_figure",
     "to_png",
 ]

@@ -20,8 +20,6 @@ from torch import Tensor
 from ganlab import losses
 from ganlab.viz.style import ARROW_COLOUR, FAKE_COLOUR, FONT, REAL_COLOUR
 
-PROBABILITY_LOSSES = ("minimax", "non_saturating")  # D's logit means sigmoid(logit) = P(real)
-
 
 class DecisionMap(NamedTuple):
     """What `plot_decision_map` draws, as numpy (cheap to keep as a snapshot)."""
@@ -30,6 +28,7 @@ class DecisionMap(NamedTuple):
     ys: np.ndarray  # (R,) grid rows
     score: np.ndarray  # (R, R): score[i, j] = D's score at (xs[j], ys[i])
     probability: bool  # score is sigmoid(logit) (True) or the raw logit
+    midpoint: float  # the score where D is undecided (the loss's boundary, in score units)
     real: np.ndarray  # (N, 2)
     fake: np.ndarray  # (M, 2)
     push: np.ndarray  # (M, 2): -d g_loss / d x at each fake, per sample
@@ -60,7 +59,8 @@ def decision_map(
 ) -> DecisionMap:
     """D's score on a resolution x resolution grid, and G's push at each fake point.
 
-    score 'auto' shows sigmoid(logit) for the log-losses and the raw logit otherwise.
+    score 'auto' shows D in its loss's units (losses.GANLoss.score): sigmoid(logit) for
+    the log-losses, the raw logit otherwise.
     push_i = -d g_loss(D(x_i)) / d x_i: the direction gradient descent moves sample i,
     i.e. up D's slope (for every loss here g_loss falls as D's score rises).
     Conditional D: `labels` is the class whose map is drawn, `fake_labels` (M,) the fakes'.
@@ -84,13 +84,15 @@ def decision_map(
         (grad,) = torch.autograd.grad(g_loss, x)
     finally:
         D.train(was_training)
-    probability = score == "prob" or (score == "auto" and loss in PROBABILITY_LOSSES)
+    meaning = losses.LOSSES[loss]
+    probability = score == "prob" or (score == "auto" and meaning.probability)
     values = torch.sigmoid(logits) if probability else logits
     return DecisionMap(
         xs.numpy(),
         ys.numpy(),
         values.numpy(),
         probability,
+        0.5 if probability else meaning.boundary,
         real.detach().cpu().numpy(),
         fake.detach().cpu().numpy(),
         (-grad).cpu().numpy(),
@@ -139,7 +141,7 @@ def plot_decision_map(
         z=dm.score,
         colorscale="RdBu",
         colorbar=colorbar,
-        zmid=0.5 if dm.probability else 0.0,
+        zmid=dm.midpoint,
         hoverinfo="skip",
         opacity=0.85,
     )
