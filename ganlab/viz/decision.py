@@ -134,14 +134,18 @@ def plot_decision_map(
     scale = arrow_length * width / max(float(norms.max(initial=0.0)), 1e-12)
     shown = slice(0, max_arrows)
     ax, ay = _arrow_segments(dm.fake[shown], dm.push[shown] * scale)
-    colorbar = {"title": {"text": "D(x)" if dm.probability else "logit"}}
+    colorbar = {"title": {"text": "D(x)<br>blue: real" if dm.probability else "D's score"}}
+    # A probability is drawn on the fixed scale 0 (red) .. 1/2 (white) .. 1 (blue), so an
+    # undecided D looks pale and two frames compare by colour; a raw score has no fixed
+    # range, so its scale stretches to the map, centred on the loss's decision boundary.
+    scale = {"zmin": 0.0, "zmax": 1.0} if dm.probability else {"zmid": dm.midpoint}
     heat = go.Heatmap(
         x=dm.xs,
         y=dm.ys,
         z=dm.score,
         colorscale="RdBu",
         colorbar=colorbar,
-        zmid=dm.midpoint,
+        **scale,
         hoverinfo="skip",
         opacity=0.85,
     )
