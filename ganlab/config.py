@@ -31,6 +31,7 @@ TWO_D_DATASETS = ("ring8", "grid25", "spiral", "moons", "circles")
 IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist", "cifar10", "folder")
 DATASETS = TWO_D_DATASETS + IMAGE_DATASETS
 LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein", "hinge")
+PROBABILITY_LOSSES = ("minimax", "non_saturating")  # the losses.LOSSES with probability=True
 ARCHS = ("auto", "mlp", "dcgan", "article")
 IMAGE_SIZES = (16, 32, 64)
 AUGMENTATIONS = ("translation", "cutout", "flip")
@@ -173,11 +174,11 @@ class Config:
                 "gradient penalties need per-sample gradients: "
                 "set d_batch_norm=False (or spectral_norm=True instead)",
             )
-        if self.train.label_smoothing and self.train.loss not in ("minimax", "non_saturating"):
+        if self.train.label_smoothing and self.train.loss not in PROBABILITY_LOSSES:
             fail(
                 "train.label_smoothing",
                 self.train.label_smoothing,
-                "it applies to the minimax and non_saturating losses only",
+                f"it smooths a probability target, so it needs a loss in {PROBABILITY_LOSSES}",
             )
 
     @property

@@ -8,6 +8,7 @@ from ganlab.config import (
     DATASETS,
     LOSSES,
     PRESETS,
+    PROBABILITY_LOSSES,
     Config,
     DataConfig,
     ModelConfig,
@@ -114,4 +115,6 @@ def test_name_lists_agree_with_the_package():
     from ganlab import data, losses
 
     assert set(losses.LOSSES) == set(LOSSES)
+    # which losses read D's output as a probability is the loss table's fact
+    assert {n for n, loss in losses.LOSSES.items() if loss.probability} == set(PROBABILITY_LOSSES)
     assert set(data.DATASETS) == set(DATASETS)
