@@ -6,7 +6,7 @@
     print(trainer.evaluate())         # {'modes_covered': 8, 'high_quality': 0.9..., ...}
 
 The modules, one concept each: checks (the validation vocabulary), config, data,
-models (+ article), losses, latent, augment, train (the algorithm; runtime and recording
+models (+ article), losses, dirac (the two-parameter game), latent, augment, train (the algorithm; runtime and recording
 beside it), checkpoint, metrics, viz (plotly figures), cli, dashboard (Streamlit).
 """
 
