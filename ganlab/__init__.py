@@ -6,8 +6,9 @@
     print(trainer.evaluate())         # {'modes_covered': 8, 'high_quality': 0.9..., ...}
 
 The modules, one concept each: checks (the validation vocabulary), config, data,
-models (+ article), losses, dirac (the two-parameter game), latent, augment, train (the algorithm; runtime and recording
-beside it), checkpoint, metrics, viz (plotly figures), cli, dashboard (Streamlit).
+models (+ article), losses, dirac (the two-parameter game), latent, augment, train (the
+algorithm; runtime and recording beside it), checkpoint, metrics, viz (plotly figures),
+cli, dashboard (Streamlit).
 """
 
 # First: makes torchvision importable beside a CPU-only torch (see its docstring).
