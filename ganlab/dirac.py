@@ -58,28 +58,24 @@ class Game:
             d_loss = d_loss + self.gp * losses.gradient_penalty(critic, real, fake)
         return d_loss, loss.g_loss(critic(fake))
 
-    def field(self, theta: Tensor, psi: Tensor) -> tuple[Tensor, Tensor]:
-        """v = (-dL_G/dtheta, -dL_D/dpsi) at one point: where gradient descent moves."""
-        theta, psi = (
-            torch.as_tensor(v, dtype=torch.float64).detach().clone().requires_grad_()
-            for v in (theta, psi)
-        )
-        d_loss, g_loss = self.d_and_g_loss(theta, psi)
-        (d_theta,) = torch.autograd.grad(g_loss, theta)
-        (d_psi,) = torch.autograd.grad(d_loss, psi)
-        return -d_theta.detach(), -d_psi.detach()
+    def velocity(self, p: Tensor, create_graph: bool = False) -> Tensor:
+        """v = (-dL_G/dtheta, -dL_D/dpsi) at p = (theta, psi): where gradient descent moves.
+        p: (2,) float64 that requires grad; create_graph to differentiate v again."""
+        d_loss, g_loss = self.d_and_g_loss(p[0], p[1])
+        d_theta = torch.autograd.grad(g_loss, p, create_graph=create_graph)[0][0]
+        d_psi = torch.autograd.grad(d_loss, p, create_graph=create_graph)[0][1]
+        return -torch.stack([d_theta, d_psi])
+
+    def field(self, theta: Tensor | float, psi: Tensor | float) -> tuple[Tensor, Tensor]:
+        """The velocity at one point, as (v_theta, v_psi) without a graph."""
+        p = torch.tensor([float(theta), float(psi)], dtype=torch.float64, requires_grad=True)
+        v_theta, v_psi = self.velocity(p).detach()
+        return v_theta, v_psi
 
     def jacobian(self) -> Tensor:
         """The (2, 2) Jacobian of v at the equilibrium (0, 0), rows (theta, psi)."""
-
-        def v(p: Tensor) -> Tensor:
-            d_loss, g_loss = self.d_and_g_loss(p[0], p[1])
-            d_theta = torch.autograd.grad(g_loss, p, create_graph=True)[0][0]
-            d_psi = torch.autograd.grad(d_loss, p, create_graph=True)[0][1]
-            return -torch.stack([d_theta, d_psi])
-
         p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
-        return torch.autograd.functional.jacobian(v, p)
+        return torch.autograd.functional.jacobian(lambda q: self.velocity(q, True), p)
 
     def eigenvalues(self) -> Tensor:
         """The Jacobian's eigenvalues at the equilibrium (complex, shape (2,)).
