@@ -340,8 +340,9 @@ class Trainer:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        # Checkpoints before 0.2 also hold "torch_rng", the global RNG; training no longer
-        # draws from it, so it is ignored (setting it would reseed every other thread).
+        # Checkpoints from before the engine rebuild also hold "torch_rng", the global RNG;
+        # training no longer draws from it, so it is ignored (setting it would reseed every
+        # other thread).
         self.G.load_state_dict(state["G"])
         self.G_ema.load_state_dict(state["G_ema"])
         self.D.load_state_dict(state["D"])
