@@ -216,3 +216,26 @@ def test_points_figure_draws_the_walk_in_order():
     fig = viz.points_figure(torch.randn(10, 2), walk=walk, fake=torch.randn(7, 2))
     assert [t.name for t in fig.data] == ["real", "fake G(z)", "G(walk)"]
     assert list(fig.data[2].x) == [0.0, 1.0, 2.0]
+
+
+def test_show_stores_a_png_copy_and_says_when_it_cannot(monkeypatch):
+    import plotly.graph_objects as go
+
+    from ganlab.viz import display as show_module
+
+    shown = []
+
+    def fake_show(fig, renderer=None, **size):
+        if renderer.endswith("+png") and fail:
+            raise RuntimeError("no Chrome found")
+        shown.append((renderer, size))
+
+    monkeypatch.setattr(go.Figure, "show", fake_show)
+    monkeypatch.setattr(show_module, "_keep_browser", lambda: None)
+    fail = False
+    show_module.show(go.Figure(), width=640, height=360)
+    assert shown == [("plotly_mimetype+png", {"width": 640, "height": 360})]
+    fail = True
+    with pytest.warns(UserWarning, match="without its PNG copy: no Chrome found"):
+        show_module.show(go.Figure())
+    assert shown[-1] == ("plotly_mimetype", {})

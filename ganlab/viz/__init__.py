@@ -18,6 +18,7 @@ from ganlab.viz.decision import (
     decision_map_figure,
     plot_decision_map,
 )
+from ganlab.viz.display import show
 from ganlab.viz.images import image_grid, images_figure, to_png
 from ganlab.viz.snapshot import snapshot_figure
 from ganlab.viz.walks import generate, interpolation_strip, points_figure, strip_figure
@@ -34,6 +35,7 @@ __all__ = [
     "loss_figure",
     "plot_decision_map",
     "points_figure",
+    "show",
     "snapshot_figure",
     "strip_figure",
     "to_png",
