@@ -11,8 +11,8 @@ algorithm; runtime and recording beside it), checkpoint, metrics, viz (plotly fi
 cli, dashboard (Streamlit).
 """
 
-# First: makes torchvision importable beside a CPU-only torch (see its docstring).
-from ganlab._torchvision import torchvision as _torchvision  # noqa: F401, I001
+# First: lets torchvision import beside a CPU-only torch, without importing it (see there).
+import ganlab._torchvision  # noqa: F401, I001
 
 from ganlab import data, latent, losses, metrics, models
 from ganlab.config import Config, DataConfig, ModelConfig, TrainConfig, preset

@@ -131,7 +131,7 @@ def save_picture(trainer: Trainer, x: torch.Tensor, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if x.ndim == 4:
         nrow = math.ceil(math.sqrt(len(x)))
-        torchvision.utils.save_image(x, path, nrow=nrow, normalize=True, value_range=(-1, 1))
+        torchvision().utils.save_image(x, path, nrow=nrow, normalize=True, value_range=(-1, 1))
     else:
         scatter_png(x, path, trainer.data.x.cpu())
 

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageOps
 from torch import Tensor
 
-from ganlab._torchvision import torchvision  # imports even beside a CPU-only torch
+from ganlab._torchvision import torchvision  # imported on first use, even beside a CPU-only torch
 from ganlab.checks import check_choice, check_int
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ def _load_torchvision(
         # With download=False torchvision only looks at files; it never opens a connection.
         # CIFAR-10 goes through torchvision too (not our own pickle reader): one code path,
         # and its md5 check catches a truncated download.
-        ds = getattr(torchvision.datasets, cls_name)(str(root), train=True, download=download)
+        ds = getattr(torchvision().datasets, cls_name)(str(root), train=True, download=download)
     except RuntimeError as err:
         if download:  # the download itself failed: torchvision's message says why
             raise

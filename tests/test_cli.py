@@ -275,3 +275,23 @@ def test_resume_refuses_conflicting_flags_naming_both_values(ring_run, tmp_path,
     assert main([*args, "--preset", "digits"]) == 2
     assert_one_line_error(capsys, "data.name = 'ring8' in the checkpoint, 'digits' given")
     assert Trainer.load(out / "checkpoint.pt").step_count == 20  # nothing was trained
+
+
+def test_a_2d_run_imports_no_heavy_library():
+    """`python -m ganlab train --preset ring8` starts fast: torchvision (about 1 s),
+    scikit-learn, scipy and plotly are imported only by the runs that need them."""
+    code = (
+        "import sys, ganlab, ganlab.cli; from ganlab import Trainer, preset;"
+        "Trainer(preset('ring8')).run(2);"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'torchvision', 'sklearn', 'scipy', 'plotly', 'streamlit'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_torchvision_imports_after_ganlab():
+    """ganlab's start makes a later `import torchvision` work beside a CPU-only torch."""
+    code = "import ganlab, torchvision; print(hasattr(torchvision.utils, 'make_grid'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True", out.stderr

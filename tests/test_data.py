@@ -15,7 +15,7 @@ from sklearn.datasets import load_digits
 from torch.testing import assert_close
 
 from ganlab import data
-from ganlab._torchvision import torchvision
+from ganlab._torchvision import torchvision as import_torchvision
 from ganlab.config import DataConfig
 from ganlab.data import DatasetNotFoundError, load, sample_2d
 
@@ -81,7 +81,7 @@ def cifar_without_md5(monkeypatch):
     this patch, but would copy torchvision's reader and drop its check of real downloads.
     """
     monkeypatch.setattr(
-        torchvision.datasets.cifar, "check_integrity", lambda path, md5=None: os.path.isfile(path)
+        import_torchvision().datasets.cifar, "check_integrity", lambda path, md5=None: os.path.isfile(path)
     )
 
 

@@ -23,7 +23,7 @@ def image_grid(images: Tensor, nrow: int = 8, padding: int = 2) -> np.ndarray:
     if images.dim() != 4 or images.shape[1] not in (1, 3):
         raise ValueError(f"images.shape = {tuple(images.shape)} is not allowed: use (N, 1|3, H, W)")
     unit = ((images.detach().float().cpu() + 1) / 2).clamp(0, 1)
-    grid = torchvision.utils.make_grid(unit, nrow=nrow, padding=padding, pad_value=1.0)
+    grid = torchvision().utils.make_grid(unit, nrow=nrow, padding=padding, pad_value=1.0)
     return (grid * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()  # (H', W', 3)
 
 
