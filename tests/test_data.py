@@ -81,7 +81,9 @@ def cifar_without_md5(monkeypatch):
     this patch, but would copy torchvision's reader and drop its check of real downloads.
     """
     monkeypatch.setattr(
-        import_torchvision().datasets.cifar, "check_integrity", lambda path, md5=None: os.path.isfile(path)
+        import_torchvision().datasets.cifar,
+        "check_integrity",
+        lambda path, md5=None: os.path.isfile(path),
     )
 
 
