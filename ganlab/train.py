@@ -55,6 +55,9 @@ class Trainer:
             self.data = (dataset or load_for(config.data, seed=cfg.seed)).to(self.device)
             G, D = models.build(config, self.data)
         self.G, self.D = rt.place(G), rt.place(D)
+        self.d_has_batch_norm = any(
+            isinstance(m, nn.modules.batchnorm._BatchNorm) for m in D.modules()
+        )
         models.use_generator(self.D, self.rng)
         # The averaged G that samples are drawn from: the mean of G's recent weights
         # wobbles less than G itself (Karras et al. 2018). Without EMA it is G.
@@ -88,8 +91,7 @@ class Trainer:
 
     def d_step(self, real, fake, labels) -> tuple[torch.Tensor, ...]:
         """One update of D on a real and a fake batch; G is not touched."""
-        real_logits = self.run_D(real, labels)
-        fake_logits = self.run_D(fake, labels)
+        real_logits, fake_logits = self.run_D_pair(real, fake, labels)
         loss = self.loss.d_loss(real_logits, fake_logits)
         loss = self.regularised(loss, real, fake, real_logits, labels)
         self._update(self.opt_d, self.D, loss)
@@ -120,6 +122,19 @@ class Trainer:
         with self.runtime.autocast():
             return forward(self._d_input(x), labels).float()
 
+    def run_D_pair(self, real, fake, labels) -> tuple[torch.Tensor, torch.Tensor]:
+        """D's logits on a real and a fake batch (the fakes are drawn for the real labels).
+
+        One forward over both when D has no batch norm: the same logits from half the
+        kernel launches and, with spectral norm, one power iteration instead of two. With
+        batch norm, two forwards: each batch must be normalised by its own statistics.
+        """
+        if self.d_has_batch_norm:
+            return self.run_D(real, labels), self.run_D(fake, labels)
+        both_labels = None if labels is None else torch.cat([labels, labels])
+        logits = self.run_D(torch.cat([real, fake]), both_labels)  # (2B,)
+        return logits[: len(real)], logits[len(real) :]
+
     def _d_input(self, x: torch.Tensor) -> torch.Tensor:
         """What D sees: the augmented image plus decaying instance noise."""
         cfg = self.config.train
@@ -134,7 +149,7 @@ class Trainer:
     def _judge(self, real, fake, labels) -> tuple[torch.Tensor, ...]:
         """A frozen D's scores, without an update (its loss is reported as 0)."""
         with torch.no_grad():
-            real_logits, fake_logits = self.run_D(real, labels), self.run_D(fake, labels)
+            real_logits, fake_logits = self.run_D_pair(real, fake, labels)
         return torch.zeros((), device=self.device), real_logits, fake_logits
 
     # ------------------------------------------------------------ the options

@@ -297,7 +297,9 @@ def test_a_frozen_d_still_sees_its_inputs_through_the_input_pipeline(monkeypatch
     pipeline = t._d_input
     monkeypatch.setattr(t, "_d_input", lambda x: seen.append(x) or pipeline(x))
     t.step()
-    assert len(seen) == 3  # the real and the fake batch D is judged on, the fake for G
+    # Every sample D judges passes through it: the real and the fake batch (one call
+    # when D has no batch norm), then the fakes again in G's step.
+    assert sum(len(x) for x in seen) == 3 * t.config.train.batch_size
 
 
 def test_a_frozen_d_keeps_its_batch_norm_statistics():
@@ -380,8 +382,11 @@ def test_a_checkpoint_written_by_ganlab_0_1_loads_and_continues_exactly():
     assert t.step_count == 10 and [r["step"] for r in t.history] == [5, 10]
     t.run(10)
     expected = torch.load(folder / "ring8_ganlab_0.1_G_at_20.pt")
+    # Close, not bitwise: the file was written on one CPU by an older engine (D then judged
+    # real and fake in two forwards); another CPU or kernel rounds differently. Measured
+    # 1.5e-8 apart here; a wrong restore (optimizer, RNG or weights) is off by 1e-3 or more.
     for name, p in t.G.state_dict().items():
-        torch.testing.assert_close(p, expected[name], rtol=0, atol=0, msg=name)
+        torch.testing.assert_close(p, expected[name], rtol=0, atol=1e-5, msg=name)
 
 
 def test_a_checkpoint_of_another_version_names_both_versions(tmp_path):
@@ -391,3 +396,19 @@ def test_a_checkpoint_of_another_version_names_both_versions(tmp_path):
     torch.save({**state, "version": 99}, tmp_path / "future.pt")
     with pytest.raises(CheckpointError, match="version 99; this ganlab reads version 1"):
         Trainer.load(tmp_path / "future.pt")
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_d_judges_real_and_fake_in_one_forward_unless_it_has_batch_norm(batch_norm):
+    t = Trainer(tiny_images().replace(model={"d_batch_norm": batch_norm}))
+    real, _ = t._real_batch()
+    fake = t._generate(None, grad=False)
+    calls = []
+    hook = t.D.register_forward_hook(lambda m, args, out: calls.append(len(args[0])))
+    real_logits, fake_logits = t.run_D_pair(real, fake, None)
+    hook.remove()
+    # Without batch norm one forward of 2B; with it, two of B (statistics must not mix).
+    assert calls == ([len(real)] * 2 if batch_norm else [2 * len(real)])
+    t.D.eval()  # the same logits either way once batch statistics are out of the picture
+    together = t.D(torch.cat([real, fake]), None)
+    torch.testing.assert_close(together, torch.cat([t.D(real, None), t.D(fake, None)]))
