@@ -45,7 +45,9 @@ class Game:
     def d_and_g_loss(self, theta: Tensor, psi: Tensor) -> tuple[Tensor, Tensor]:
         """D's and G's losses at (theta, psi), both differentiable in both."""
         loss = losses.LOSSES[self.loss]
-        eps = self.noise * torch.special.ndtri((torch.arange(N_NOISE) + 0.5) / N_NOISE)
+        # float64 like theta and psi: float32 samples would make every loss below float32
+        ranks = torch.arange(N_NOISE, dtype=torch.float64)
+        eps = self.noise * torch.special.ndtri((ranks + 0.5) / N_NOISE)
         real, fake = eps[:, None], theta + eps[:, None]  # (N, 1): samples of x and G(z)
 
         def critic(x: Tensor, labels: Tensor | None = None) -> Tensor:

@@ -86,3 +86,13 @@ def test_bad_trajectory_arguments_raise():
         Game().trajectory(update="both")
     with pytest.raises(ValueError, match="steps"):
         Game().trajectory(steps=2.5)
+
+
+def test_the_game_is_played_in_float64():
+    # The samples must not drag the losses down to float32 (float32 noise quantiles once
+    # did): one alternating WGAN step from (1, 1) is exactly (1 + h - h^2, 1 - h).
+    theta, psi = (torch.tensor(v, dtype=torch.float64) for v in (0.3, 0.7))
+    for loss in Game(noise=0.5).d_and_g_loss(theta, psi):
+        assert loss.dtype == torch.float64
+    step = Game("wasserstein").trajectory(START, lr=0.1, steps=1, update="alternating")[1]
+    assert_close(step, torch.tensor([1.09, 0.9], dtype=torch.float64), rtol=1e-15, atol=1e-15)
