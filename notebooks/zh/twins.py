@@ -47,10 +47,8 @@ UNTRANSLATED = frozenset(
         "01_the_adversarial_game",
         "02_losses",
         "03_building_blocks",
-        "04_dcgan_on_digits",
         "05_training_dynamics",
         "06_convergence_dirac_gan",
-        "07_latent_space",
         "09_evaluating_gans",
         "10_scaling_up",
     }
