@@ -49,7 +49,6 @@ UNTRANSLATED = frozenset(
         "03_building_blocks",
         "05_training_dynamics",
         "06_convergence_dirac_gan",
-        "09_evaluating_gans",
         "10_scaling_up",
     }
 )
