@@ -46,7 +46,6 @@ UNTRANSLATED = frozenset(
         "00_start_here",
         "01_the_adversarial_game",
         "02_losses",
-        "03_building_blocks",
         "05_training_dynamics",
         "06_convergence_dirac_gan",
         "10_scaling_up",
