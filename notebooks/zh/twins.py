@@ -44,7 +44,6 @@ TRANSLATIONS = ZH / "translations"
 UNTRANSLATED = frozenset(
     {
         "00_start_here",
-        "02_losses",
         "05_training_dynamics",
         "06_convergence_dirac_gan",
         "10_scaling_up",
