@@ -130,6 +130,33 @@ def test_a_changed_or_removed_english_cell_is_reported(tmp_path, monkeypatch):
     assert "aa en" in twins.todo(["05_dyn"]) and "中文 0" in twins.todo(["05_dyn"])
 
 
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+
+
+def _stray_stars(markdown: str, render) -> int:
+    """Asterisks left in the rendered text (math and code aside): emphasis that did not parse."""
+    html = re.sub(
+        r"<code>.*?</code>|<pre>.*?</pre>", "", render(MATH.sub("M", markdown)), flags=re.S
+    )
+    return html.count("*")
+
+
+@pytest.mark.parametrize("stem", TRANSLATED)
+def test_emphasis_renders_next_to_chinese_punctuation(stem):
+    """CommonMark's flanking rules: `**学习目标。**学完` stays literal; `**学习目标。** 学完` is bold."""
+    mistune = pytest.importorskip("mistune")  # nbconvert's Markdown parser, installed with Jupyter
+    render = mistune.create_markdown()
+    english = nbformat.read(twins.NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    blocks = twins.read_blocks(twins.TRANSLATIONS / f"{stem}.md")
+    bad = [
+        cell.id
+        for cell in english.cells
+        if cell.id in blocks
+        and _stray_stars(blocks[cell.id].text, render) > _stray_stars(cell.source, render)
+    ]
+    assert not bad, f"{stem}: cells whose ** or * shows literally in Chinese: {bad}"
+
+
 def _glossary_rows() -> list[list[str]]:
     """docs/glossary.md's table: [English, 中文, 避免, 注] per term."""
     rows = []

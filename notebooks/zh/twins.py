@@ -158,7 +158,10 @@ def translation_problems(english: Path) -> list[str]:
         elif not CJK.search(block.text):
             found.append(f"{where}: the translation has no Chinese in it")
     for cell_id in blocks.keys() - ids:
-        found.append(f"{english.stem}: translation of cell {cell_id}, which no longer exists")
+        found.append(
+            f"{english.stem}: translation of cell {cell_id}, which no longer exists "
+            f"(delete its block from translations/{english.stem}.md)"
+        )
     return found
 
 
