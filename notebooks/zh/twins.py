@@ -13,7 +13,8 @@ The translations live in ``translations/NN_name.md``, one per notebook, in block
 A block is *current* while its hash equals the English cell's; when the English cell changes,
 the block goes *stale*. Links in a translation are written as in the English notebook
 (relative to notebooks/); the build points them at the zh twin when there is one, else one
-folder up. Commands (from the repository root)::
+folder up. A link's ``#fragment`` that names an English heading must be written as the Chinese
+heading it points to, since the twin's headings are Chinese. Commands (from the repository root)::
 
     python notebooks/zh/twins.py build [NN ...]  # (re)write the twins from English + translations
     python notebooks/zh/twins.py todo [NN ...]   # what needs translating, as blocks to paste
