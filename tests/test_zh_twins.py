@@ -129,6 +129,13 @@ def test_a_changed_or_removed_english_cell_is_reported(tmp_path, monkeypatch):
     assert "translation of cell cc, which no longer exists" in found[1]
     assert "aa en" in twins.todo(["05_dyn"]) and "中文 0" in twins.todo(["05_dyn"])
 
+    # The English edit needs no change in Chinese: stamp the block, drop the vanished one, build.
+    assert twins.main(["stamp", "05", "aa"]) == 0
+    path = zh / "translations" / "05_dyn.md"
+    path.write_text(path.read_text(encoding="utf-8").split("<!-- cell cc")[0], encoding="utf-8")
+    assert twins.main(["build"]) == 0 and twins.problems() == []
+    assert twins.read_blocks(path)["aa"].text == "中文 0"
+
 
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 

@@ -19,6 +19,10 @@ heading it points to, since the twin's headings are Chinese. Commands (from the 
     python notebooks/zh/twins.py build [NN ...]  # (re)write the twins from English + translations
     python notebooks/zh/twins.py todo [NN ...]   # what needs translating, as blocks to paste
     python notebooks/zh/twins.py check           # every problem; exit 1 if there is one
+    python notebooks/zh/twins.py stamp NN ID ...  # mark these blocks current, after review
+
+``stamp`` is for an English edit that needs no change in Chinese (a typo, a reflowed line):
+it records the English cell's new hash in the block's marker and touches nothing else.
 
 tests/test_zh_twins.py runs ``problems()``: it fails on a missing or stale translation, a
 block for a cell that no longer exists, and a twin on disk that differs from what ``build``
@@ -213,6 +217,26 @@ def todo(stems: list[str]) -> str:
     return "\n".join(out)
 
 
+def stamp(stem: str, cell_ids: list[str]) -> None:
+    """Record the current English hash in these cells' markers: their Chinese was reviewed."""
+    path = TRANSLATIONS / f"{stem}.md"
+    blocks = read_blocks(path)
+    sources = {
+        c.id: c.source for c in nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4).cells
+    }
+    for cell_id in cell_ids:
+        if cell_id not in blocks or cell_id not in sources:
+            raise SystemExit(
+                f"cell = {cell_id!r} is not allowed: it needs a block in {path.name} "
+                "and a cell in the English notebook"
+            )
+    text = path.read_text(encoding="utf-8")
+    for cell_id in cell_ids:
+        old = f"<!-- cell {cell_id} en {blocks[cell_id].en_hash} -->"
+        text = text.replace(old, f"<!-- cell {cell_id} en {en_hash(sources[cell_id])} -->")
+    path.write_text(text, encoding="utf-8")
+
+
 def _stems(args: list[str], default: set[str]) -> list[str]:
     """Command-line names (``08`` or ``08_conditional_gan``) as notebook stems."""
     every = [p.stem for p in english_notebooks()]
@@ -242,6 +266,9 @@ def main(argv: list[str]) -> int:
     if command == "todo":
         every = {p.stem for p in english_notebooks()}
         print(todo(_stems(args, every - UNTRANSLATED)) or "nothing to translate")
+        return 0
+    if command == "stamp" and len(args) >= 2:
+        stamp(_stems(args[:1], twins)[0], args[1:])
         return 0
     if command == "check":
         found = problems()
