@@ -32,7 +32,6 @@ notebook must have a translation file.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 import sys
@@ -125,9 +124,8 @@ def current_translation(cell, blocks: dict[str, Block]) -> str | None:
 
 def build_twin(english: Path, twins: set[str]) -> str:
     """The twin's file text: markdown translated (English where not yet), the rest copied."""
-    nb = nbformat.read(english, as_version=4)
+    twin = nbformat.read(english, as_version=4)
     blocks = read_blocks(TRANSLATIONS / f"{english.stem}.md")
-    twin = copy.deepcopy(nb)
     for cell in twin.cells:
         if cell.cell_type == "markdown" and cell.source.strip():
             text = current_translation(cell, blocks)
