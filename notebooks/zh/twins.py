@@ -47,7 +47,6 @@ TRANSLATIONS = ZH / "translations"
 # English notebooks allowed to have no twin yet; README.zh.md links them in English.
 UNTRANSLATED = frozenset(
     {
-        "06_convergence_dirac_gan",
         "10_scaling_up",
     }
 )
