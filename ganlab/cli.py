@@ -39,7 +39,7 @@ EXPECTED_ERRORS = (ValueError, CheckpointError, DatasetNotFoundError, TrainingDi
 # Options that override one config field when given (None keeps the preset's value).
 DATA_OPTIONS = {"dataset": "name", "data_root": "root"}
 TRAIN_OPTIONS = ("loss", "steps", "batch_size", "seed", "device", "lr_g", "lr_d")
-TRAIN_OPTIONS += ("log_every", "eval_every", "ckpt_every")
+TRAIN_OPTIONS += ("log_every", "eval_every", "ckpt_every", "stop_at_bar")
 # The preset a --dataset starts from without --preset: its own, else one of its kind.
 DATASET_PRESETS = {"digits": "digits", "mnist": "mnist", "fashion_mnist": "mnist"}
 DATASET_PRESETS |= {"cifar10": "cifar10", "folder": "folder64"}  # 2-D sets: ring8
@@ -176,6 +176,15 @@ def show(bar: tqdm, postfix: dict, record: dict) -> None:
     bar.update(record["step"] - bar.n)
 
 
+def stopped_early(trainer: Trainer) -> str:
+    """The line that says a run ended at its quality bar, not at its last step."""
+    bar = metrics.QUALITY_BARS[metrics.quality_bar(trainer.history[-1])][0]
+    return (
+        f"stopped early at step {trainer.bar_met_at} of {trainer.config.train.steps}: "
+        f"the quality bar ({bar}) is met (train.stop_at_bar; --no-stop-at-bar trains on)"
+    )
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out or f"runs/{preset_name(args)}")
     ckpt = out / "checkpoint.pt"
@@ -183,7 +192,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     trainer = resume_trainer(args, ckpt) if args.resume else Trainer(build_config(args))
     cfg, start, started = trainer.config.train, trainer.step_count, time.perf_counter()
     if not trainer.group.is_main:  # the other processes train; rank 0 writes the run folder
-        trainer.run(cfg.steps - trainer.step_count)
+        while trainer.step_count < cfg.steps and trainer.bar_met_at is None:
+            trainer.run(cfg.steps - trainer.step_count)
         return distributed.finish(trainer)
     run, postfix = RunFolder(trainer, out), {}
     with contextlib.ExitStack() as stack:
@@ -191,19 +201,23 @@ def cmd_train(args: argparse.Namespace) -> int:
         bar = stack.enter_context(tqdm(total=cfg.steps, initial=start, unit="step"))
         stack.callback(trainer.subscribe(run))
         stack.callback(trainer.subscribe(lambda record: show(bar, postfix, record)))
-        while trainer.step_count < cfg.steps:
+        while trainer.step_count < cfg.steps and trainer.bar_met_at is None:
             # to the next multiple of ckpt_every (or the end), then a checkpoint
             every = cfg.ckpt_every or cfg.steps
             stop = min(cfg.steps, (trainer.step_count // every + 1) * every)
             trainer.run(stop - trainer.step_count)
             trainer.save(ckpt)
-        bar.update(cfg.steps - bar.n)
+        if trainer.bar_met_at is None:
+            bar.update(cfg.steps - bar.n)
     seconds = time.perf_counter() - started
+    if trainer.bar_met_at is not None:
+        print(stopped_early(trainer))
     run.save_samples()
     summary = {
         "steps": trainer.step_count,
         "seconds": round(seconds, 3),
         "steps_per_sec": (trainer.step_count - start) / max(seconds, 1e-9),
+        "stopped_at_bar": trainer.bar_met_at is not None,
         "device": str(trainer.device),
         **(trainer.evaluate() if cfg.eval_every else {}),  # eval_every = 0: never evaluate
     }
@@ -286,6 +300,12 @@ def add_train(commands) -> None:
     p.add_argument("--log-every", type=int, help="steps between metrics.jsonl records")
     p.add_argument("--eval-every", type=int, help="steps between metrics and sample grids")
     p.add_argument("--ckpt-every", type=int, help="steps between checkpoints (0: at the end)")
+    p.add_argument(
+        "--stop-at-bar",
+        action=argparse.BooleanOptionalAction,
+        help="end at the first evaluation that meets the data's quality bar (ring8 and "
+        "digits presets: on)",
+    )
     p.add_argument("--out", help="run folder (default: runs/<preset>)")
     p.add_argument("--resume", action="store_true", help="continue OUT/checkpoint.pt to --steps")
     p.set_defaults(command=cmd_train)

@@ -115,6 +115,8 @@ class TrainConfig:
     sync_batch_norm: bool = False  # several GPUs: batch statistics over the global batch
     log_every: int = 50  # steps between stats records (the only host syncs), plus one per eval
     eval_every: int = 500  # steps between metric evaluations; 0 = never
+    stop_at_bar: bool = False  # end the run at the first evaluation that meets the data
+    #                            set's quality bar (ganlab.metrics.QUALITY_BARS)
     ckpt_every: int = 0  # steps between checkpoints (CLI); 0 = only at the end
 
     def __post_init__(self) -> None:
@@ -140,6 +142,12 @@ class TrainConfig:
         check_interval("train.d_freeze_accuracy", self.d_freeze_accuracy, 0, 1, closed=True)
         for aug in self.augment:
             check_choice("train.augment item", aug, AUGMENTATIONS)
+        if self.stop_at_bar and not self.eval_every:
+            fail(
+                "train.stop_at_bar",
+                True,
+                "the bar is checked at evaluations: set eval_every > 0, or stop_at_bar=False",
+            )
 
 
 @dataclass
@@ -173,6 +181,12 @@ class Config:
                 True,
                 "gradient penalties need per-sample gradients: "
                 "set d_batch_norm=False (or spectral_norm=True instead)",
+            )
+        if self.train.stop_at_bar and self.data.is_image and self.data.name != "digits":
+            fail(
+                "train.stop_at_bar",
+                True,
+                f"{self.data.name!r} has no quality bar; 2-D sets and digits have one",
             )
         if self.train.label_smoothing and self.train.loss not in PROBABILITY_LOSSES:
             fail(

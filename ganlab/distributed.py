@@ -93,6 +93,15 @@ def average(t: torch.Tensor, group: Group) -> torch.Tensor:
     return t
 
 
+def agree(flag: bool, group: Group, device: torch.device) -> bool:
+    """Rank 0's `flag` on every process (e.g. "stop now": all must stop together)."""
+    if not group.active:
+        return flag
+    t = torch.tensor([float(flag)], device=device)
+    dist.broadcast(t, src=0)
+    return bool(t.item())
+
+
 def sync_batch_norm(net: nn.Module, device: torch.device) -> nn.Module:
     if device.type != "cuda":
         raise ValueError(

@@ -17,7 +17,7 @@ import math
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -366,6 +366,35 @@ def digit_metrics(
         "label_kl": float((nz * (nz * n_classes).log()).sum()),
         "confidence": float(probs.max(1).values.mean()),
     }
+
+
+# ---------------------------------------------------------------- quality bars
+# "Good enough" for a classroom run, by the metrics `evaluate` returns: a run with
+# train.stop_at_bar ends at the first evaluation that meets its bar, and the
+# benchmarks time runs to it. name -> (what it asks, the test on evaluate's dict).
+QUALITY_BARS: dict[str, tuple[str, Callable[[dict], bool]]] = {
+    "2-D": (
+        "every mode covered, high_quality >= 0.90",
+        lambda m: m["modes_covered"] == m["n_modes"] and m["high_quality"] >= 0.90,
+    ),
+    "digits": (
+        "all 10 classes covered, fd <= 25",
+        lambda m: m["classes_covered"] == m["n_classes"] and m["fd"] <= 25,
+    ),
+}
+
+
+def quality_bar(scores: dict) -> str | None:
+    """The name of the bar that fits `scores` (a dict from `evaluate`), or None."""
+    if "n_modes" in scores:
+        return "2-D"
+    return "digits" if "classes_covered" in scores else None
+
+
+def meets_bar(scores: dict) -> bool:
+    """Do `scores` meet their bar? False when they have none."""
+    name = quality_bar(scores)
+    return name is not None and QUALITY_BARS[name][1](scores)
 
 
 def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:

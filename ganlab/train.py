@@ -69,6 +69,7 @@ class Trainer:
         self.fixed_labels = self._fixed_labels(64)
         self.step_count = 0
         self.d_frozen = False  # set once D is "strong" when d_freeze_accuracy > 0
+        self.bar_met_at: int | None = None  # the step that met the quality bar (stop_at_bar)
         self.recorder = Recorder(self.device, self.group)
 
     # ------------------------------------------------------------ the algorithm
@@ -246,8 +247,12 @@ class Trainer:
         record: Record = {"step": self.step_count, **means}
         record |= {"g_grad_norm": grad_norm(self.G), "d_grad_norm": grad_norm(self.D)}
         record |= {"steps_per_sec": speed, "d_frozen": self.d_frozen}
-        if self._due(self.config.train.eval_every) and self.group.is_main:
-            record.update(self.evaluate())
+        if self._due(self.config.train.eval_every):
+            if self.group.is_main:
+                record.update(self.evaluate())
+            met = distributed.agree(metrics.meets_bar(record), self.group, self.device)
+            if self.config.train.stop_at_bar and met:  # every process stops together
+                self.bar_met_at = self.step_count
         self._maybe_freeze_d(means["d_real"], means["d_fake"])
         self.recorder.publish(record)
         self.recorder.restart_clock(self.step_count)  # metric time is not training
@@ -284,11 +289,17 @@ class Trainer:
         return list(self.stream(steps))
 
     def stream(self, steps: int | None = None) -> Iterator[Record]:
-        """Train, yielding each record as it is made: `for rec in trainer.stream(100)`."""
+        """Train, yielding each record as it is made: `for rec in trainer.stream(100)`.
+
+        With train.stop_at_bar the run ends early, at the evaluation that meets the quality
+        bar (`bar_met_at` says which step); after that, run() and stream() train no more.
+        """
         made: list[Record] = []
         unsubscribe = self.subscribe(made.append)
         try:
             for _ in range(steps if steps is not None else self.config.train.steps):
+                if self.bar_met_at is not None:
+                    break
                 self.step()
                 yield from made
                 made.clear()
@@ -351,6 +362,7 @@ class Trainer:
             "sums": self.recorder.sums.cpu(),  # the stats of the steps since the last record
             "last_record_step": self.recorder.last_step,
             "d_frozen": self.d_frozen,
+            "bar_met_at": self.bar_met_at,
             "history": self.history,
         }
 
@@ -366,6 +378,7 @@ class Trainer:
         self.rng.set_state(state["rng"])
         self.recorder.sums = state["sums"].to(self.device)
         self.step_count, self.d_frozen = state["step"], state["d_frozen"]
+        self.bar_met_at = state.get("bar_met_at")  # absent from checkpoints before issue 13
         self.history = list(state["history"])
         self.recorder.restart_clock(state["last_record_step"])
 

@@ -295,3 +295,17 @@ def test_torchvision_imports_after_ganlab():
     code = "import ganlab, torchvision; print(hasattr(torchvision.utils, 'make_grid'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True", out.stderr
+
+
+def test_a_run_that_meets_its_bar_stops_early_and_says_so(tmp_path, capsys, monkeypatch):
+    from ganlab import metrics
+
+    monkeypatch.setattr(metrics, "meets_bar", lambda record: record["step"] >= 10)
+    monkeypatch.setattr(metrics, "quality_bar", lambda record: "2-D")
+    out = tmp_path / "run"
+    argv = [*TINY, "--eval-every", "5", "--steps", "40", "--stop-at-bar", "--out", str(out)]
+    assert main(["train", *argv]) == 0
+    printed = capsys.readouterr().out
+    assert "stopped early at step 10 of 40: the quality bar (every mode covered" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["steps"] == 10 and summary["stopped_at_bar"] is True

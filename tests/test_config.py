@@ -118,3 +118,11 @@ def test_name_lists_agree_with_the_package():
     # which losses read D's output as a probability is the loss table's fact
     assert {n for n, loss in losses.LOSSES.items() if loss.probability} == set(PROBABILITY_LOSSES)
     assert set(data.DATASETS) == set(DATASETS)
+
+
+def test_stop_at_bar_needs_evaluations_and_a_data_set_with_a_bar():
+    with pytest.raises(ValueError, match=r"train.stop_at_bar = True .*eval_every > 0"):
+        preset("ring8", train={"stop_at_bar": True, "eval_every": 0})
+    with pytest.raises(ValueError, match=r"train.stop_at_bar = True .*'mnist' has no quality bar"):
+        preset("mnist", train={"stop_at_bar": True, "eval_every": 100})
+    assert preset("digits", train={"stop_at_bar": True}).train.stop_at_bar

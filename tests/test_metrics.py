@@ -301,3 +301,20 @@ def test_evaluate_picks_the_family_and_returns_python_numbers(cache, ring8, digi
 def test_evaluate_rejects_samples_of_the_wrong_shape(ring8):
     with pytest.raises(ValueError, match="samples"):
         evaluate(ring8, torch.zeros(10, 3))
+
+
+@pytest.mark.parametrize(
+    ("scores", "bar", "met"),
+    [
+        ({"modes_covered": 8, "n_modes": 8, "high_quality": 0.91}, "2-D", True),
+        ({"modes_covered": 8, "n_modes": 8, "high_quality": 0.89}, "2-D", False),
+        ({"modes_covered": 7, "n_modes": 8, "high_quality": 0.99}, "2-D", False),
+        ({"classes_covered": 10, "n_classes": 10, "fd": 24.0}, "digits", True),
+        ({"classes_covered": 10, "n_classes": 10, "fd": 26.0}, "digits", False),
+        ({"classes_covered": 9, "n_classes": 10, "fd": 5.0}, "digits", False),
+        ({"mmd": 0.01}, None, False),
+    ],
+)
+def test_quality_bars(scores, bar, met):
+    assert metrics.quality_bar(scores) == bar
+    assert metrics.meets_bar(scores) is met

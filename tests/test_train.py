@@ -412,3 +412,27 @@ def test_d_judges_real_and_fake_in_one_forward_unless_it_has_batch_norm(batch_no
     t.D.eval()  # the same logits either way once batch statistics are out of the picture
     together = t.D(torch.cat([real, fake]), None)
     torch.testing.assert_close(together, torch.cat([t.D(real, None), t.D(fake, None)]))
+
+
+def test_a_run_with_stop_at_bar_ends_at_the_evaluation_that_meets_it(monkeypatch):
+    from ganlab import metrics
+
+    t = Trainer(tiny_images(stop_at_bar=True, eval_every=2, steps=20))
+    monkeypatch.setattr(metrics, "evaluate", lambda data, x: {"step_made": t.step_count})
+    monkeypatch.setattr(metrics, "meets_bar", lambda record: record["step_made"] >= 4)
+    t.run()
+    assert (t.step_count, t.bar_met_at) == (4, 4)
+    assert t.run(5) == [] and t.step_count == 4  # a finished run trains no more
+    again = Trainer(t.config)
+    again.load_state_dict(t.state_dict())
+    assert again.bar_met_at == 4
+
+
+def test_without_stop_at_bar_a_met_bar_does_not_stop_the_run(monkeypatch):
+    from ganlab import metrics
+
+    t = Trainer(tiny_images(eval_every=2, steps=6))
+    monkeypatch.setattr(metrics, "evaluate", lambda data, x: {})
+    monkeypatch.setattr(metrics, "meets_bar", lambda record: True)
+    t.run()
+    assert (t.step_count, t.bar_met_at) == (6, None)
