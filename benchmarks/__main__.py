@@ -1,4 +1,4 @@
-"""`python -m benchmarks [throughput|quality|scaling|gpu|all] [--smoke] [--json FILE]`."""
+"""`python -m benchmarks [NAME|all] [--smoke] [--json FILE]`: the tables of BENCHMARKS."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import time
 
 import torch
 
-from benchmarks import gpu, quality, scaling, throughput
+from benchmarks import gpu, quality, roofline, scaling, side_by_side, throughput, whole_process
 from benchmarks.timing import Table, load, machine
 
 BENCHMARKS = {
-    "throughput": throughput.run,
+    "whole_process": whole_process.run,
     "quality": quality.run,
+    "roofline": roofline.run,
+    "side_by_side": side_by_side.run,
+    "throughput": throughput.run,
     "scaling": scaling.run,
     "gpu": gpu.run,
 }

@@ -187,9 +187,10 @@ class Trainer:
         decay = self.config.train.ema
         if not decay:
             return
-        with torch.no_grad():
-            for avg, new in zip(self.G_ema.parameters(), self.G.parameters()):
-                avg.lerp_(new, 1 - decay)
+        with torch.no_grad():  # one fused call over all tensors, not a kernel per tensor
+            torch._foreach_lerp_(
+                list(self.G_ema.parameters()), list(self.G.parameters()), 1 - decay
+            )
             for avg, new in zip(self.G_ema.buffers(), self.G.buffers()):
                 avg.copy_(new)
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def smoke(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "smoke.json"
     cmd = [sys.executable, "-m", "benchmarks", "all", "--smoke", "--json", str(out)]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     tables = json.loads(out.read_text())["tables"]
     return done.stdout, {t["title"].split(":")[0]: t for t in tables}
@@ -117,3 +117,33 @@ def test_the_benchmarks_do_not_import_streamlit():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_whole_process_times_both_presets_and_checks_them_independently(smoke):
+    t = smoke[1]["Time to quality, whole process"]
+    assert [row[0] for row in t["rows"]] == ["ring8", "digits"]
+    for row in t["rows"]:
+        assert row[2] in ("0/1", "1/1")  # --smoke: one seed, 20 steps (the bar may not be met)
+        assert float(row[4]) > 0 and row[5] == "20"
+        assert row[6][0] in "+-"  # the independent check's verdict
+    assert any("import ganlab.cli" in note for note in t["notes"])
+
+
+def test_roofline_counts_flops_and_compares_them_with_a_matmul(smoke):
+    t = smoke[1]["Roofline"]
+    assert t["columns"] == ["preset step", "MFLOP/step", "ms/step", "GFLOP/s", "share of matmul"]
+    rows = {row[0]: row for row in t["rows"]}
+    assert list(rows) == ["ring8", "digits 16 px"]
+    # ring8: G and D are 2-128-128-128-out MLPs at batch 256; a step is at least a few
+    # forward and backward passes of each: tens to hundreds of MFLOP.
+    assert 20 < rows["ring8"][1] < 2000
+    for row in t["rows"]:
+        assert row[3] == pytest.approx(row[1] / row[2], rel=1e-6)  # MFLOP / ms = GFLOP/s
+        assert row[4].endswith("%")
+
+
+def test_side_by_side_reports_wall_time_and_peak_memory_of_both_loops(smoke):
+    t = next(v for k, v in smoke[1].items() if k.startswith("Side by side"))
+    assert [row[0] for row in t["rows"]] == ["ganlab", "textbook"]
+    for _, seconds, peak_mib, runs in t["rows"]:
+        assert seconds > 0 and 100 < peak_mib < 20_000 and runs == 1
