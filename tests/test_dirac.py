@@ -86,3 +86,27 @@ def test_bad_trajectory_arguments_raise():
         Game().trajectory(update="both")
     with pytest.raises(ValueError, match="steps"):
         Game().trajectory(steps=2.5)
+
+
+@pytest.mark.parametrize(
+    "game, verdict",
+    [
+        (Game("non_saturating"), "circles"),
+        (Game("wasserstein"), "circles"),
+        (Game("least_squares"), "stalls"),
+        (Game("minimax", r1=1.0), "converges"),
+        (Game("non_saturating", noise=0.5), "converges"),
+        (Game("wasserstein", gp=1.0), "no fixed point"),
+    ],
+)
+def test_stability_names_what_the_eigenvalues_predict(game, verdict):
+    assert game.stability() == verdict
+
+
+def test_the_field_grid_is_the_field_at_each_point():
+    game = Game("hinge", r1=0.5)
+    thetas, psis = torch.tensor([-1.0, 0.0, 0.5]), torch.tensor([0.25, 2.0])
+    v_theta, v_psi = game.field_grid(thetas, psis)
+    assert v_theta.shape == v_psi.shape == (2, 3)
+    expected = game.field(0.5, 0.25)  # column 2, row 0
+    assert_close((v_theta[0, 2], v_psi[0, 2]), tuple(v.float() for v in expected))
