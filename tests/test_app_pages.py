@@ -6,6 +6,7 @@ instance noise do. The Compare page must train two runs, one setting apart, toge
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from test_app import app, click, fresh_sessions, metric, wait_for  # noqa: F401 (a fixture)
@@ -36,7 +37,7 @@ def distances(at) -> dict[str, float]:
 
 
 def eigenvalues(at) -> list[complex]:
-    table = at.dataframe[0].value
+    table = at.table[0].value
     return [complex(re, im) for re, im in zip(table["real part"], table["imaginary part"])]
 
 
@@ -107,7 +108,7 @@ def test_wgan_and_wgan_gp_do_not_converge_on_a_point_mass():
     assert distances(at)["Alternating"] > 0.9 * START
     set_game(at, "wasserstein", gp=True)
     assert "**no fixed point**" in prediction(at)
-    assert "No eigenvalues" in at.warning[0].value and not at.dataframe
+    assert "No eigenvalues" in at.warning[0].value and not at.table
     assert all(d > 0.5 for d in distances(at).values()), distances(at)
 
 
@@ -205,3 +206,10 @@ def test_a_full_machine_gives_a_message_and_starts_neither_run():
         machine.release(other)
     click(at, "Start")  # once the place is free, the same pair starts
     assert {w.view().state for w in live_workers()} <= {"running", "done"}
+
+
+def test_the_new_pages_never_touch_a_workers_trainer():
+    # as test_app's check of the other pages: the trainer belongs to the worker thread
+    pages = Path(__file__).parents[1] / "ganlab" / "dashboard"
+    for name in ("dirac_page.py", "compare_page.py"):
+        assert ".trainer" not in (pages / name).read_text(), name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from ganlab import viz
@@ -18,6 +19,7 @@ from ganlab.config import LOSSES, Config
 from ganlab.dashboard import machine, sidebar
 from ganlab.dashboard.machine import POLL_SECONDS, BusyError
 from ganlab.dashboard.session import flash, pair_slots, show_flashes
+from ganlab.dashboard.snapshots import Snapshot
 from ganlab.dashboard.train_page import BADGES, PLOT_CONFIG, metric_tiles
 from ganlab.dashboard.worker import View, Worker
 
@@ -36,6 +38,9 @@ SETTINGS = (
     "cfg.ema",
 )
 RUNS = ("A", "B")
+# two pictures per poll, so half the Train page's rate: the browser's redraws and the
+# page's Python share the 2 cores (and the GIL) with both trainings
+POLL = 2 * POLL_SECONDS
 
 
 # ----------------------------------------------------------------------------- the pair
@@ -146,6 +151,7 @@ def _pause() -> None:
 def _reset() -> None:
     for slot in pair_slots():
         slot.close()  # stops and joins the worker's thread
+    st.session_state.pop("compare.pictures", None)
 
 
 # ----------------------------------------------------------------------------- page parts
@@ -199,19 +205,28 @@ def _budget_note() -> str:
 
 def _run_column(name: str, letter: str, view: View) -> None:
     """One run: its name and state, its tiles and its latest picture."""
-    st.markdown(f"**{name}** :{BADGES.get(view.state, 'gray')}-badge[{view.state}]")
+    latest = view.latest or {}
+    speed = f" · {latest['steps_per_sec']:.0f} steps/s" if latest else ""
+    st.markdown(f"**{name}** :{BADGES.get(view.state, 'gray')}-badge[{view.state}]{speed}")
     if view.error:
         st.error(f"{view.error}. This run stopped; press Reset to start the pair again.")
-    latest = view.latest or {}
-    tiles = [(f"Step ({letter})", f"{view.step:,}")]
-    tiles.append(("Steps / s", f"{latest['steps_per_sec']:.0f}" if latest else "–"))
-    tiles += metric_tiles(view.history)
+    # the step and the dataset's main metric: two tiles fit half a projector's width
+    tiles = [(f"Step ({letter})", f"{view.step:,}"), *metric_tiles(view.history)[:1]]
     for col, (label, value) in zip(st.columns(len(tiles)), tiles):
         col.metric(label, value)
     if view.snapshots:
-        snap = view.snapshots[-1]
-        fig = viz.snapshot_figure(snap.decision, snap.grid).update_layout(height=330)
+        fig = _picture(letter, view.snapshots[-1])
         st.plotly_chart(fig, key=f"compare.picture.{letter}", width="stretch", config=PLOT_CONFIG)
+
+
+def _picture(letter: str, snap: Snapshot) -> go.Figure:
+    """The run's latest snapshot as a figure, built once per snapshot: a decision map
+    takes ~60 ms of Python, and every poll of the page holds the trainers' GIL."""
+    memo = st.session_state.setdefault("compare.pictures", {})
+    if letter not in memo or memo[letter][0] is not snap:
+        fig = viz.snapshot_figure(snap.decision, snap.grid).update_layout(height=300)
+        memo[letter] = (snap, fig)
+    return memo[letter][1]
 
 
 def _live(polling: bool) -> None:
@@ -246,5 +261,5 @@ def render() -> None:
         st.warning(configs)
     _controls(views, ready=isinstance(configs, tuple))
     polling = any(v is not None and v.state == "running" for v in views)
-    live = st.fragment(_live, run_every=POLL_SECONDS if polling else None)
+    live = st.fragment(_live, run_every=POLL if polling else None)
     live(polling)

@@ -20,9 +20,9 @@ from ganlab.viz.dirac import view_half_width
 
 PLOT_CONFIG = {"displayModeBar": False}
 REGULARISERS = {  # game field -> (toggle label, weight label, default weight)
-    "r1": ("R1 penalty", "γ (R1 weight)", 1.0),
-    "gp": ("WGAN-GP", "λ (GP weight)", 1.0),
-    "noise": ("Instance noise", "σ (noise std)", 1.0),
+    "r1": ("R1", "R1's weight γ", 1.0),
+    "gp": ("WGAN-GP", "GP's weight λ", 1.0),
+    "noise": ("Noise", "instance noise σ", 1.0),
 }
 MEANING = (
     "At the equilibrium (0, 0) the Jacobian of the field decides what small steps do: "
@@ -39,16 +39,22 @@ def _plane(game: Game, start: tuple[float, float], lr: float, steps: int) -> tup
 
 
 def _controls() -> tuple[Game, tuple[float, float], float, int]:
-    """The settings column: the game, the start point, the learning rate and the steps."""
+    """The settings (in the sidebar): the game, the start point, the learning rate and the steps."""
     loss = st.selectbox(  # minimax first: the paper's Figure 1
         "Loss", list(LOSSES), key="dirac.loss", help="The package's losses (ganlab.losses)"
     )
     st.caption(LOSSES[loss].summary)
     weights = {}
     for field, (label, weight_label, default) in REGULARISERS.items():
-        on = st.toggle(label, key=f"dirac.{field}")
-        weight = st.number_input(
-            weight_label, min_value=0.0, value=default, step=0.1, key=f"dirac.{field}_weight"
+        c1, c2 = st.columns(2, vertical_alignment="bottom")
+        on = c1.toggle(label, key=f"dirac.{field}")
+        weight = c2.number_input(
+            weight_label,
+            min_value=0.0,
+            value=default,
+            step=0.1,
+            key=f"dirac.{field}_weight",
+            disabled=not on,
         )
         weights[field] = weight if on else 0.0
     c1, c2 = st.columns(2)
@@ -79,16 +85,17 @@ def _eigenvalues(game: Game) -> None:
     verdict = game.stability()
     eig = None if verdict == "no fixed point" else game.eigenvalues()
     st.markdown("**Jacobian's eigenvalues at (0, 0)**")
+    st.caption(f"Prediction: **{verdict}**. {VERDICTS[verdict].capitalize()}.")
     if eig is None:
         st.warning(f"No eigenvalues: {VERDICTS[verdict]}. The walks show what happens.")
     else:
         table = pd.DataFrame(
             {"real part": eig.real.tolist(), "imaginary part": eig.imag.tolist()},
             index=["λ₁", "λ₂"],
-        ).round(4)
-        st.dataframe(table, key="dirac.eigenvalues")
+        )
+        st.table(table.round(4))
     st.plotly_chart(viz.eigenvalue_figure(eig), key="dirac.plane", config=PLOT_CONFIG)
-    st.caption(f"Prediction: **{verdict}**. {VERDICTS[verdict].capitalize()}. {MEANING}")
+    st.caption(MEANING)
 
 
 def render() -> None:
@@ -97,9 +104,9 @@ def render() -> None:
         "The smallest GAN (Mescheder, Geiger & Nowozin 2018): the data is one point at 0, "
         "G generates the point θ, D(x) = ψ·x. Does gradient descent reach (θ, ψ) = (0, 0)?"
     )
-    controls, plane, spectrum = st.columns([1, 2, 1.2], gap="medium")
-    with controls:
+    with st.sidebar:
         game, start, lr, steps = _controls()
+    plane, spectrum = st.columns([1.6, 1], gap="medium")
     walks, figure = _plane(game, start, lr, steps)
     with plane:
         st.plotly_chart(figure, key="dirac.field", config=PLOT_CONFIG)

@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 
 from ganlab.viz.style import FONT
 
-RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")  # blue, red, ...: A, B, ...
+# purple and green for A and B: unlike D's red-blue map, the real navy and the fake orange
+RUN_COLOURS = ("#7b3294", "#1b9e77", "#e7298a", "#666666")
 QUANTITIES = {"d_loss": "D loss", "g_loss": "G loss"}
 METRICS = {  # the dataset's metric, as trainer records name it
     "modes_covered": "Modes covered",
@@ -43,7 +44,7 @@ def _panel(i: int, n: int, title: str) -> dict:
             "anchor": f"y{suffix}",
             "title": {"text": "step"},
         },
-        f"yaxis{suffix}": {"anchor": f"x{suffix}", "title": {"text": title}},
+        f"yaxis{suffix}": {"anchor": f"x{suffix}", "title": {"text": title}, "rangemode": "tozero"},
     }
 
 
@@ -61,7 +62,7 @@ def compare_figure(histories: Mapping[str, Sequence[dict[str, Any]]]) -> go.Figu
     for i, (quantity, title) in enumerate(panels.items()):
         layout.update(_panel(i, len(panels), title))
         suffix = "" if i == 0 else str(i + 1)
-        for (run, history), colour in zip(histories.items(), RUN_COLOURS):
+        for j, ((run, history), colour) in enumerate(zip(histories.items(), RUN_COLOURS)):
             records = [r for r in history if quantity in r]
             data.append(
                 {
@@ -74,11 +75,12 @@ def compare_figure(histories: Mapping[str, Sequence[dict[str, Any]]]) -> go.Figu
                     "showlegend": i == 0,  # one legend entry per run, not per panel
                     "xaxis": f"x{suffix}",
                     "yaxis": f"y{suffix}",
-                    "line": {"color": colour, "width": 2},
+                    # dashes for every second run: where two curves coincide, both show
+                    "line": {"color": colour, "width": 2.5, "dash": "dash" if j % 2 else "solid"},
                 }
             )
     layout.update(
-        height=300,
+        height=260,
         margin={"l": 60, "r": 10, "t": 40, "b": 40},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         uirevision="compare",

@@ -86,8 +86,10 @@ def dirac_field_figure(
     traces.append(_marker(0.0, 0.0, "equilibrium (0, 0)", "star", 16))
     fig = go.Figure(traces)
     fig.update_xaxes(title_text="θ: where G puts its sample", range=[-half, half])
+    fig.update_xaxes(constrain="domain")  # a square plane: shrink the plot, keep the range
     fig.update_yaxes(title_text="ψ: D's slope", range=[-half, half], scaleanchor="x", scaleratio=1)
     fig.update_layout(
+        height=450,
         margin={"l": 60, "r": 10, "t": 10, "b": 50},
         legend={"x": 1.02, "y": 1, "xanchor": "left"},
         uirevision="dirac",
@@ -115,7 +117,7 @@ def eigenvalue_figure(eigenvalues: Tensor | None) -> go.Figure:
     )
     fig.add_vline(x=0, line={"color": "black", "width": 1})
     fig.add_annotation(x=-reach / 2, y=0.85 * reach, text="converges", showarrow=False)
-    fig.update_xaxes(title_text="real part", range=[-reach, reach], zeroline=False)
+    fig.update_xaxes(title_text="real part", range=[-reach, reach], constrain="domain")
     fig.update_yaxes(title_text="imaginary part", range=[-reach, reach], scaleanchor="x")
     fig.update_layout(
         height=300, margin={"l": 60, "r": 10, "t": 10, "b": 50}, showlegend=False, font=FONT
