@@ -80,9 +80,13 @@ def test_unregularised_gan_circles_without_converging():
     assert 0.9 * START < walked["Alternating"] < 1.1 * START  # circles
 
 
-@pytest.mark.parametrize("loss", ["minimax", "non_saturating", "wasserstein", "hinge"])
-def test_r1_converges_under_every_loss(loss):
-    at = set_game(dirac_page(), loss, r1=True)
+@pytest.mark.parametrize(
+    "loss, regulariser",
+    [*((loss, "r1") for loss in ("minimax", "non_saturating", "wasserstein", "hinge"))]
+    + [("minimax", "noise"), ("non_saturating", "noise")],
+)
+def test_r1_under_every_loss_and_instance_noise_converge(loss, regulariser):
+    at = set_game(dirac_page(), loss, **{regulariser: True})
     assert "**converges**" in prediction(at)
     assert max(z.real for z in eigenvalues(at)) < 0
     assert all(d < 0.01 for d in distances(at).values()), distances(at)
@@ -92,14 +96,6 @@ def test_the_r1_weight_is_read_and_zero_is_off():
     at = set_game(dirac_page(), r1=True)
     at.number_input(key="dirac.r1_weight").set_value(0.0).run()
     assert "**circles**" in prediction(at)
-
-
-@pytest.mark.parametrize("loss", ["minimax", "non_saturating"])
-def test_instance_noise_converges(loss):
-    at = set_game(dirac_page(), loss, noise=True)
-    assert "**converges**" in prediction(at)
-    assert max(z.real for z in eigenvalues(at)) < 0
-    assert all(d < 0.01 for d in distances(at).values()), distances(at)
 
 
 def test_wgan_and_wgan_gp_do_not_converge_on_a_point_mass():
