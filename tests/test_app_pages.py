@@ -165,16 +165,33 @@ def test_two_runs_one_setting_apart_train_together_pause_and_reset():
     assert enabled(at) == {"Start"}
 
 
-def test_a_numeric_setting_changes_only_run_b():
+@pytest.mark.parametrize(
+    "key, b_value", [("cfg.r1_weight", 2.5), ("cfg.n_critic", 3), ("cfg.spectral_norm", None)]
+)
+def test_a_setting_of_each_kind_changes_only_run_b(key, b_value):
     at = compare_page()
-    at.selectbox(key="compare.setting").set_value("cfg.r1_weight").run()
-    at.number_input(key="compare.b.cfg.r1_weight").set_value(2.5).run()
-    a_value = at.sidebar.number_input(key="cfg.r1_weight").value
+    at.selectbox(key="compare.setting").set_value(key).run()
+    if b_value is not None:  # None: keep the suggested value (a toggle: the opposite of A's)
+        at.number_input(key=f"compare.b.{key}").set_value(b_value).run()
+    part, name = sidebar.FIELDS[key]
     click(at, "Start")
     click(at, "Pause")
-    a, b = sorted(live_workers(), key=lambda w: w.config.train.r1_weight != a_value)
-    assert (a.config.train.r1_weight, b.config.train.r1_weight) == (a_value, 2.5)
-    assert sidebar.differences(a.config, b.config) == ["r1_weight"]
+    a, b = live_workers()
+    values = {getattr(getattr(w.config, part), name) for w in (a, b)}
+    assert len(values) == 2 and sidebar.differences(a.config, b.config) == [name]
+    if b_value is not None:
+        assert b_value in values
+
+
+def test_image_data_compares_two_sample_grids():
+    at = app()
+    at.sidebar.selectbox(key="cfg.dataset").set_value("digits").run()
+    at.switch_page(COMPARE).run()
+    click(at, "Start")
+    click(at, "Pause")
+    for letter in "AB":
+        picture = chart(at, f"compare.picture.{letter}")
+        assert picture["data"][0]["type"] == "image"  # G(fixed noise) as a grid
 
 
 def test_b_equal_to_a_or_invalid_cannot_start():

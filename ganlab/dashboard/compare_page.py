@@ -187,7 +187,7 @@ def _controls(views: list[View | None], ready: bool) -> None:
     # a pair exists: it continues unless it trains already, or both runs failed
     continuable = "running" not in states and any(s != "error" for s in states)
     startable = continuable if states else ready
-    cols = st.columns(3)
+    cols = st.columns(6)  # as on the Train page: buttons side by side, not spread out
     cols[0].button("Start", type="primary", on_click=_start, disabled=not startable)
     cols[1].button("Pause", on_click=_pause, disabled="running" not in states)
     cols[2].button("Reset", on_click=_reset, disabled=not states)

@@ -87,7 +87,7 @@ def _eigenvalues(game: Game) -> None:
     st.markdown("**Jacobian's eigenvalues at (0, 0)**")
     st.caption(f"Prediction: **{verdict}**. {VERDICTS[verdict].capitalize()}.")
     if eig is None:
-        st.warning(f"No eigenvalues: {VERDICTS[verdict]}. The walks show what happens.")
+        st.warning("No eigenvalues to show: the walks say what happens instead.")
     else:
         table = pd.DataFrame(
             {"real part": eig.real.tolist(), "imaginary part": eig.imag.tolist()},
