@@ -226,3 +226,22 @@ def test_the_new_pages_never_touch_a_workers_trainer():
     pages = Path(__file__).parents[1] / "ganlab" / "dashboard"
     for name in ("dirac_page.py", "compare_page.py"):
         assert ".trainer" not in (pages / name).read_text(), name
+
+
+def test_a_run_that_cannot_be_built_leaves_no_half_pair(monkeypatch):
+    from ganlab.dashboard import compare_page as module
+
+    built = []
+
+    class Fragile(module.Worker):  # the second run fails, as a missing dataset would
+        def __init__(self, config):
+            if built:
+                raise FileNotFoundError("data/folder is empty")
+            super().__init__(config)
+            built.append(self)
+
+    monkeypatch.setattr(module, "Worker", Fragile)
+    at = click(compare_page(), "Start")
+    assert "Could not start the pair: data/folder is empty" in at.error[0].value
+    assert live_workers() == [] and not built[0].alive
+    assert enabled(at) == {"Start"}

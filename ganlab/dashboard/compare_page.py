@@ -114,22 +114,34 @@ def _busy_message() -> str:
         )
     return (
         f"The pair needs two of the {machine.MAX_RUNNING} trainings this computer runs at "
-        "once, and another run (on the Train page, or in another browser tab) holds one: "
-        "pause it, then press Start again."
+        "once, and another run (on the Train page, or in another browser tab) holds a "
+        "place: pause it, then press Start again."
     )
+
+
+def _build_pair() -> bool:
+    """Both workers into this session's pair slots, or neither (then a message says why)."""
+    configs = _configs()
+    if isinstance(configs, str):
+        flash("error", configs)
+        return False
+    a = Worker(configs[0])  # may raise: _start shows the message
+    try:
+        b = Worker(configs[1])
+    except Exception:
+        a.stop()
+        raise
+    for slot, worker in zip(pair_slots(), (a, b)):
+        slot.replace(worker)
+    return True
 
 
 def _start() -> None:
     """Build the pair if there is none, then train both (or neither)."""
     started: list[Worker] = []
     try:
-        if _workers()[0] is None:
-            configs = _configs()
-            if isinstance(configs, str):
-                flash("error", configs)
-                return
-            for slot, config in zip(pair_slots(), configs):
-                slot.replace(Worker(config))
+        if _workers()[0] is None and not _build_pair():
+            return
         for worker in _workers():
             if worker.view().state != "error":  # a diverged run stays as it is
                 worker.start()
