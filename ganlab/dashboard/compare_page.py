@@ -16,74 +16,17 @@ import streamlit as st
 
 from ganlab import viz
 from ganlab.config import LOSSES, Config
-from ganlab.dashboard import machine, sidebar
+from ganlab.dashboard import machine, pair, sidebar
 from ganlab.dashboard.machine import POLL_SECONDS, BusyError
 from ganlab.dashboard.session import flash, pair_slots, show_flashes
 from ganlab.dashboard.snapshots import Snapshot
 from ganlab.dashboard.train_page import BADGES, PLOT_CONFIG, metric_tiles
 from ganlab.dashboard.worker import View, Worker
 
-# the sidebar settings a comparison may change (keys of sidebar.FIELDS)
-SETTINGS = (
-    "cfg.loss",
-    "cfg.r1_weight",
-    "cfg.lr_g",
-    "cfg.lr_d",
-    "cfg.n_critic",
-    "cfg.gp_weight",
-    "cfg.instance_noise",
-    "cfg.label_smoothing",
-    "cfg.batch_size",
-    "cfg.spectral_norm",
-    "cfg.ema",
-)
 RUNS = ("A", "B")
 # two pictures per poll, so half the Train page's rate: the browser's redraws and the
 # page's Python share the 2 cores (and the GIL) with both trainings
 POLL = 2 * POLL_SECONDS
-
-
-# ----------------------------------------------------------------------------- the pair
-def _name(key: str) -> str:
-    return sidebar.FIELDS[key][1]
-
-
-def _value(config: Config, key: str):
-    part, name = sidebar.FIELDS[key]
-    return config.to_dict()[part][name]
-
-
-def _with(config: Config, key: str, value) -> Config:
-    """`config` with one setting changed (raises the config's ValueError if invalid)."""
-    d = config.to_dict()
-    part, name = sidebar.FIELDS[key]
-    d[part][name] = value
-    return Config.from_dict(d)
-
-
-def _suggested(value):
-    """B's first value: something other than A's."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, str):  # the loss: the next one in the list
-        return LOSSES[(LOSSES.index(value) + 1) % len(LOSSES)]
-    if isinstance(value, int):
-        return value + 1
-    return value * 2 if value else 1.0
-
-
-def _shown(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def run_names(a: Config, b: Config) -> tuple[str, str]:
-    """'A: loss = hinge', 'B: loss = wasserstein': each run named by what sets it apart."""
-    keys = [key for key in sidebar.FIELDS if _value(a, key) != _value(b, key)]
-
-    def describe(config: Config) -> str:
-        return ", ".join(f"{_name(key)} = {_shown(_value(config, key))}" for key in keys)
-
-    return f"A: {describe(a)}", f"B: {describe(b)}"
 
 
 def _configs() -> tuple[Config, Config] | str:
@@ -91,14 +34,9 @@ def _configs() -> tuple[Config, Config] | str:
     config, problem = sidebar.current_config()
     if problem:
         return problem
-    key = st.session_state.get("compare.setting", SETTINGS[0])
-    b_value = st.session_state.get(f"compare.b.{key}", _suggested(_value(config, key)))
-    if b_value == _value(config, key):
-        return f"B's {_name(key)} equals A's ({b_value}): choose another value to compare."
-    try:
-        return config, _with(config, key, b_value)
-    except ValueError as e:
-        return f"Invalid setting for B: {e}"
+    key = st.session_state.get("compare.setting", pair.SETTINGS[0])
+    b_value = st.session_state.get(f"compare.b.{key}", pair.suggested(pair.value(config, key)))
+    return pair.configs(config, key, b_value)
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -171,15 +109,19 @@ def _choose(config: Config | None, locked: bool) -> None:
     """The setting to change and B's value of it (fixed once the pair exists)."""
     c1, c2 = st.columns(2)
     key = c1.selectbox(
-        "Setting that differs", SETTINGS, format_func=_name, key="compare.setting", disabled=locked
+        "Setting that differs",
+        pair.SETTINGS,
+        format_func=pair.name,
+        key="compare.setting",
+        disabled=locked,
     )
     if config is None:
         return
-    a_value = _value(config, key)
+    a_value = pair.value(config, key)
     label, wkey, first = (
-        f"B's {_name(key)} (A's: {a_value})",
+        f"B's {pair.name(key)} (A's: {a_value})",
         f"compare.b.{key}",
-        _suggested(a_value),
+        pair.suggested(a_value),
     )
     with c2:
         if isinstance(a_value, bool):
@@ -250,7 +192,7 @@ def _live(polling: bool) -> None:
     views = [w.view() for w in workers]
     if polling and all(v.state != "running" for v in views):
         st.rerun()  # both runs ended on their own: redraw the controls and stop polling
-    names = run_names(workers[0].config, workers[1].config)
+    names = pair.run_names(workers[0].config, workers[1].config)
     for col, name, letter, view in zip(st.columns(2), names, RUNS, views):
         with col:
             _run_column(name, letter, view)
