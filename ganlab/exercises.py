@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganlab import losses
-from ganlab.config import preset
+from ganlab.config import Config, preset
 from ganlab.data import load
 from ganlab.train import Trainer
 
@@ -237,12 +237,36 @@ _FIRST_STEP_TOLERANCE = 0.3  # relative to the update: coarse, it only names the
 _TOLERANCE = 0.05  # after LOOP_STEPS: a reordered but correct loop is ~1e-6 off
 
 
-def loop_config():
-    """The small ring8 run the loop is checked on: no R1, no EMA, batch 64."""
+# The options that change a training step, all off: the loop to write is the plain one,
+# whatever the ring8 preset turns on.
+_PLAIN_STEP = {
+    "n_critic": 1,
+    "r1_weight": 0.0,
+    "gp_weight": 0.0,
+    "clip_weights": 0.0,
+    "instance_noise": 0.0,
+    "label_smoothing": 0.0,
+    "grad_clip": 0.0,
+    "weight_decay": 0.0,
+    "augment": (),
+    "ema": 0.0,
+    "d_freeze_accuracy": 0.0,
+}
+
+
+def loop_config() -> Config:
+    """The small ring8 run the loop is checked on: MLPs of width 32, batch 64, plain steps."""
     return preset(
         "ring8",
-        model={"hidden": 32},
-        train={"r1_weight": 0.0, "ema": 0.0, "batch_size": 64, "eval_every": 0, "device": "cpu"},
+        model={"z_dim": 2, "hidden": 32, "spectral_norm": False, "dropout": 0.0},
+        train={
+            **_PLAIN_STEP,
+            "loss": "non_saturating",
+            "batch_size": 64,
+            "eval_every": 0,
+            "device": "cpu",
+            "compile": False,
+        },
     )
 
 
@@ -333,7 +357,8 @@ def check_training_loop(train: Callable[..., None], steps: int = LOOP_STEPS) -> 
     assert max(off.values()) < _TOLERANCE, (
         f"{train.__name__}: the first step matches Trainer.step, but after {steps} steps the "
         f"networks differ (G by {off['G']:.2g}, D by {off['D']:.2g} of their updates): clear each "
-        "optimizer's gradients in every step (opt.zero_grad()) before its backward pass"
+        "optimizer's gradients in every step (opt.zero_grad()) before its backward pass, and "
+        "draw every batch and z from the rng you are given"
     )
     return (
         f"Correct: after {steps} steps your G and D match Trainer.step's (within "
