@@ -18,6 +18,8 @@ import torch.nn as nn
 from torch import Tensor
 
 from ganlab import losses
+from ganlab.checks import check_choice
+from ganlab.viz.manifold import manifold_trace
 from ganlab.viz.style import ARROW_COLOUR, FAKE_COLOUR, FONT, REAL_COLOUR
 
 
@@ -32,6 +34,17 @@ class DecisionMap(NamedTuple):
     real: np.ndarray  # (N, 2)
     fake: np.ndarray  # (M, 2)
     push: np.ndarray  # (M, 2): -d g_loss / d x at each fake, per sample
+    manifold: np.ndarray | None = None  # (n, n, 2): G's warped noise grid (viz.manifold)
+
+
+# The layers `plot_decision_map` can draw, GAN Lab's toggles: name -> what it shows.
+LAYERS = {
+    "map": "D's map",
+    "real": "real points",
+    "fake": "fake points",
+    "arrows": "G's arrows",
+    "manifold": "G's manifold",
+}
 
 
 def data_bounds(points: Tensor, margin: float = 0.25) -> tuple[float, float, float, float]:
@@ -121,49 +134,65 @@ def _dots(xy: np.ndarray, name: str, colour: str) -> go.Scatter:
     return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=marker)
 
 
-def plot_decision_map(
-    dm: DecisionMap, arrow_length: float = 0.08, max_arrows: int = 128
-) -> go.Figure:
-    """Heat map of D, real (dark) and fake (orange) points, G's push as arrows.
-
-    Arrows share one scale: the longest is `arrow_length` of the plot's width, so a
-    vanishing gradient (a saturated loss) shows as short arrows next to long ones.
-    """
-    width = float(dm.xs[-1] - dm.xs[0])
-    norms = np.linalg.norm(dm.push, axis=1)
-    scale = arrow_length * width / max(float(norms.max(initial=0.0)), 1e-12)
-    shown = slice(0, max_arrows)
-    ax, ay = _arrow_segments(dm.fake[shown], dm.push[shown] * scale)
-    colorbar = {"title": {"text": "D(x)<br>blue: real" if dm.probability else "D's score"}}
+def _heat(dm: DecisionMap) -> go.Heatmap:
+    """D's score as a heat map: blue where D says real, red where it says fake."""
+    title = "D(x)<br>blue: real<br>red: fake" if dm.probability else "D's score<br>blue: real"
     # A probability is drawn on the fixed scale 0 (red) .. 1/2 (white) .. 1 (blue), so an
     # undecided D looks pale and two frames compare by colour; a raw score has no fixed
     # range, so its scale stretches to the map, centred on the loss's decision boundary.
     scale = {"zmin": 0.0, "zmax": 1.0} if dm.probability else {"zmid": dm.midpoint}
-    heat = go.Heatmap(
+    return go.Heatmap(
         x=dm.xs,
         y=dm.ys,
         z=dm.score,
+        name="D's map",
         colorscale="RdBu",
-        colorbar=colorbar,
+        colorbar={"title": {"text": title}, "thickness": 14},
         **scale,
         hoverinfo="skip",
         opacity=0.85,
     )
-    fig = go.Figure(
-        [
-            heat,
-            _dots(dm.real, "real", REAL_COLOUR),
-            _dots(dm.fake, "fake G(z)", FAKE_COLOUR),
-            go.Scatter(
-                x=ax,
-                y=ay,
-                mode="lines",
-                name="G's push",
-                hoverinfo="skip",
-                line={"color": ARROW_COLOUR, "width": 1.2},
-            ),
-        ]
-    )
+
+
+def _arrows(start: np.ndarray, vec: np.ndarray, name: str, **line: Any) -> go.Scatter:
+    ax, ay = _arrow_segments(start, vec)
+    line = {"color": ARROW_COLOUR, "width": 1.2, **line}
+    return go.Scatter(x=ax, y=ay, mode="lines", name=name, hoverinfo="skip", line=line)
+
+
+def plot_decision_map(
+    dm: DecisionMap,
+    arrow_length: float = 0.08,
+    max_arrows: int = 128,
+    layers: tuple[str, ...] = tuple(LAYERS),
+    trail: np.ndarray | None = None,
+) -> go.Figure:
+    """Heat map of D, real (dark) and fake (orange) points, G's push as arrows, and G's
+    manifold when the map holds one: each drawn when its name (see LAYERS) is in `layers`.
+
+    Arrows share one scale: the longest is `arrow_length` of the plot's width, so a
+    vanishing gradient (a saturated loss) shows as short arrows next to long ones.
+    trail (M, 2): where the fakes were before (slow motion): a faint line to each one now.
+    """
+    for layer in layers:
+        check_choice("layer", layer, tuple(LAYERS))
+    width = float(dm.xs[-1] - dm.xs[0])
+    norms = np.linalg.norm(dm.push, axis=1)
+    scale = arrow_length * width / max(float(norms.max(initial=0.0)), 1e-12)
+    shown = slice(0, max_arrows)
+    traces = [_heat(dm)] if "map" in layers else []
+    if "manifold" in layers and dm.manifold is not None:
+        traces.append(manifold_trace(dm.manifold))
+    if "real" in layers:
+        traces.append(_dots(dm.real, "real data", REAL_COLOUR))
+    if trail is not None:
+        gone = trail[shown]
+        traces.append(_lines(gone, dm.fake[shown] - gone, "where G's step moved them"))
+    if "fake" in layers:
+        traces.append(_dots(dm.fake, "fake G(z)", FAKE_COLOUR))
+    if "arrows" in layers:
+        traces.append(_arrows(dm.fake[shown], dm.push[shown] * scale, "G's push (arrows)"))
+    fig = go.Figure(traces)
     fig.update_xaxes(range=[dm.xs[0], dm.xs[-1]], constrain="domain")
     fig.update_yaxes(range=[dm.ys[0], dm.ys[-1]], scaleanchor="x", scaleratio=1)
     fig.update_layout(
@@ -173,6 +202,15 @@ def plot_decision_map(
         font=FONT,
     )
     return fig
+
+
+def _lines(start: np.ndarray, vec: np.ndarray, name: str) -> go.Scatter:
+    """Plain segments start -> start + vec (no barbs), faint."""
+    xy = np.stack([start, start + vec, np.full_like(start, np.nan)], 1).reshape(-1, 2)
+    line = {"color": FAKE_COLOUR, "width": 2}
+    return go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="lines", name=name, hoverinfo="skip", line=line, opacity=0.6
+    )
 
 
 def decision_map_figure(
