@@ -53,6 +53,15 @@ def test_loss_figure_plots_each_record():
     assert len(viz.loss_figure(history, scores=False).data) == 2
 
 
+def test_the_divergence_panel_draws_its_own_records_on_a_log_axis():
+    divergence = [{"step": 0, "kl": 5.0, "js": 0.6}, {"step": 50, "kl": 0.5, "js": 0.1}]
+    fig = viz.loss_figure(records(), divergence=divergence)
+    kl, js = fig.data[-2:]
+    assert (kl.name, list(kl.x), list(kl.y)) == ("KL(real‖fake)", [0, 50], [5.0, 0.5])
+    assert list(js.y) == [0.6, 0.1] and kl.yaxis == "y3"
+    assert fig.layout.yaxis3.type == "log"
+
+
 def test_loss_figure_is_deterministic_and_handles_no_records():
     assert viz.loss_figure(records()).to_json() == viz.loss_figure(records()).to_json()
     assert '"uid"' not in viz.loss_figure(records()).to_json()
