@@ -241,7 +241,8 @@ def test_higher_z_dim_gives_the_slice_through_the_fixed_other_coordinates():
 def test_manifold_trace_draws_every_row_and_column_and_the_figure_says_slice():
     sheet = viz.manifold(Affine(), z_dim=2, n=4)
     trace = viz.manifold_trace(sheet)
-    assert np.isnan(np.asarray(trace.x, float)).sum() == 8  # 4 rows + 4 columns, each ended
+    assert np.isnan(trace["x"]).sum() == 8  # 4 rows + 4 columns, each ended
+    np.testing.assert_array_equal(trace["x"][:4], sheet[0, :, 0])  # the first row
     fig = viz.manifold_figure(Affine(), z_dim=3, real=torch.randn(10, 2), n=4)
     assert [t.name for t in fig.data] == ["real", "G's manifold"]
     assert "slice" in fig.layout.title.text

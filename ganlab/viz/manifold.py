@@ -50,20 +50,21 @@ def manifold(
     return generate(G, plane.reshape(-1, z_dim), labels).reshape(n, n, 2).numpy()
 
 
-def manifold_trace(sheet: np.ndarray, colour: str = MANIFOLD_COLOUR) -> go.Scatter:
-    """The warped grid (n, n, 2) as one line trace: every row, then every column."""
-    lines = [*sheet, *sheet.transpose(1, 0, 2)]  # 2n polylines of n points each
-    gap = np.full((1, 2), np.nan)  # plotly breaks a line at NaN
-    xy = np.concatenate([np.concatenate([line, gap]) for line in lines])
-    return go.Scatter(
-        x=xy[:, 0],
-        y=xy[:, 1],
-        mode="lines",
-        name="G's manifold",
-        hoverinfo="skip",
-        line={"color": colour, "width": 1},
-        connectgaps=False,
-    )
+def manifold_trace(sheet: np.ndarray, colour: str = MANIFOLD_COLOUR) -> dict:
+    """The warped grid (n, n, 2) as one plotly line trace (a dict): every row, then every
+    column, each ended by NaN (where plotly breaks a line)."""
+    lines = np.concatenate([sheet, sheet.transpose(1, 0, 2)])  # (2n, n, 2) polylines
+    gaps = np.full((len(lines), 1, 2), np.nan, dtype=sheet.dtype)
+    xy = np.concatenate([lines, gaps], 1).reshape(-1, 2)
+    return {
+        "type": "scatter",
+        "x": xy[:, 0],
+        "y": xy[:, 1],
+        "mode": "lines",
+        "name": "G's manifold",
+        "hoverinfo": "skip",
+        "line": {"color": colour, "width": 1},
+    }
 
 
 def manifold_figure(
