@@ -143,14 +143,14 @@ def chromium_processes() -> list[psutil.Process]:
     return [p for p in me.children(recursive=True) if "chrom" in p.name().lower()]
 
 
-def headless_turn(config, seconds: float, steps_per_second: float) -> float:
-    """Trainer.run for about `seconds` in this process; returns its steps/s."""
+def headless_turn(config, seconds: float, steps_per_second: float) -> tuple[float, float]:
+    """Trainer.run for about `seconds` in this process: (steps/s, CPU ms per step)."""
     trainer = Trainer(config)
     trainer.run(20)  # first steps allocate; not what we measure
     steps = max(50, int(seconds * steps_per_second))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     trainer.run(steps)
-    return steps / (time.perf_counter() - start)
+    return steps / (time.perf_counter() - start), (time.process_time() - cpu) / steps * 1000
 
 
 def page_turn(page, server: psutil.Process, seconds: float) -> dict[str, float]:
@@ -217,28 +217,29 @@ def measure(turns: int, seconds: float, log: Path) -> Table:
             start_paused(page, 10**6)
             guess = 80.0
             for _ in range(turns):  # interleaved: headless, page, headless, page, ...
-                fast = headless_turn(config, seconds, guess)
+                fast, cpu = headless_turn(config, seconds, guess)
                 guess = fast
-                rows.append((fast, page_turn(page, server, seconds)))
+                rows.append((fast, cpu, page_turn(page, server, seconds)))
         finally:
             browser.close()
     table = Table(
         f"Browser cost: ring8 with the Train page open in Chromium ({load()})",
         ["turn", "headless steps/s", "page steps/s", "ratio", "server CPU", "Chromium CPU",
-         "blank probes"],
+         "headless ms/step", "server ms/step", "Chromium ms/step", "blank probes"],
     )  # fmt: skip
-    for i, (fast, arm) in enumerate(rows, 1):
-        blank = f"{arm['blank']}/{arm['probes']}"
-        table.add(str(i), fast, arm["steps_per_sec"], arm["steps_per_sec"] / fast,
-                  arm["server_cpu"], arm["browser_cpu"], blank)  # fmt: skip
-    ratios = [arm["steps_per_sec"] / fast for fast, arm in rows]
-    blank_total = sum(arm["blank"] for _, arm in rows)
-    probes_total = sum(arm["probes"] for _, arm in rows)
+    for i, (fast, cpu, arm) in enumerate(rows, 1):
+        speed, blank = arm["steps_per_sec"], f"{arm['blank']}/{arm['probes']}"
+        table.add(str(i), fast, speed, speed / fast, arm["server_cpu"], arm["browser_cpu"], cpu,
+                  arm["server_cpu"] / speed * 1000, arm["browser_cpu"] / speed * 1000, blank)  # fmt: skip
+    ratios = [arm["steps_per_sec"] / fast for fast, _, arm in rows]
+    blank_total = sum(arm["blank"] for *_, arm in rows)
+    probes_total = sum(arm["probes"] for *_, arm in rows)
     table.notes += [
         f"median ratio page/headless: {statistics.median(ratios):.2f}; "
         f"blank-map probes: {blank_total} of {probes_total}",
         "CPU: cores busy per second of wall time (the server process: training + page "
-        "script; Chromium: all its processes)",
+        "script; Chromium: all its processes); ms/step: CPU time per training step, "
+        "which load from other programs changes less than speed",
         f"torch threads 1 in both arms; {seconds:g} s turns; machine: {machine()['cpu']}",
     ]
     return table

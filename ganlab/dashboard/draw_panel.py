@@ -1,8 +1,8 @@
 """Draw your own data: the student places modes on the plane and trains on them.
 
-A click on the plane places a mode there, a dragged box places one at the box's
-centre (Streamlit's own plotly selection events: no extra component). Every mode is
-a Gaussian blob of the chosen size: small for points, large for blobs. The drawing
+A click on the plane places a mode there (Streamlit's own plotly selection events on
+a grid of faint click targets: no extra component). Every mode is a Gaussian blob of
+the chosen size: small for points, large for blobs. The drawing
 becomes `DataConfig(name="drawn", modes=..., mode_std=..., title=...)`, checked there:
 too few modes or all in one spot gives the config's message, never a traceback.
 
@@ -58,15 +58,10 @@ def _chart_key() -> str:
 
 
 def _placed() -> None:
-    """The selection callback: add the clicked point or the box's centre as a mode."""
+    """The selection callback: add the clicked target as a mode."""
     state = st.session_state
-    selection = state[_chart_key()].selection
     modes = list(state.get(MODES, []))
-    if selection.box:
-        box = selection.box[0]
-        modes.append([float(np.mean(box["x"])), float(np.mean(box["y"]))])
-    else:
-        modes += [[float(p["x"]), float(p["y"])] for p in selection.points]
+    modes += [[float(p["x"]), float(p["y"])] for p in state[_chart_key()].selection.points]
     state[MODES] = [[round(x, 2), round(y, 2)] for x, y in modes]
     state["draw.n"] = state.get("draw.n", 0) + 1  # a new chart: the selection is cleared
 
@@ -109,7 +104,6 @@ def _figure(fields: dict) -> go.Figure:
     fig.update_layout(
         height=420,
         margin={"l": 30, "r": 10, "t": 10, "b": 30},
-        dragmode="select",
         hovermode="closest",
         legend={"orientation": "h", "y": -0.1},
         font=FONT,
@@ -122,8 +116,8 @@ def render(dataset: str | None, use: Callable[[], None]) -> None:
     `use` is the callback of its "Train on this drawing" button."""
     with st.expander("Draw your own data", expanded=dataset == "drawn"):
         st.caption(
-            "Click the plane to place a mode, or drag a box to place one at its centre. "
-            "Each mode is a Gaussian blob; name your data, then train on it."
+            "Click the plane to place a mode. Each mode is a Gaussian blob: a small size "
+            "draws points, a large one blobs. Name your data, then train on it."
         )
         fields = drawing()
         left, right = st.columns([3, 2])
@@ -132,7 +126,7 @@ def render(dataset: str | None, use: Callable[[], None]) -> None:
                 _figure(fields),
                 key=_chart_key(),
                 on_select=_placed,
-                selection_mode=("points", "box"),
+                selection_mode="points",
                 config={"displayModeBar": False},
             )
         with right:

@@ -12,7 +12,8 @@ import threading
 
 import torch
 
-POLL_SECONDS = 0.5  # the Train page's refresh period while training runs
+POLL_SECONDS = float(os.environ.get("GANLAB_POLL_SECONDS", "0.5"))  # the Train page's refresh
+#                                                                     period while training
 MAX_RUNNING = int(os.environ.get("GANLAB_MAX_TRAINERS", "2"))  # trainings at once, all sessions
 _running: set = set()  # the workers training now
 _lock = threading.Lock()

@@ -1,8 +1,8 @@
 """The Train page's slow motion: Step plays one step as frames, shown one after another.
 
 The Step button's callback calls `Worker.slow_step` (slow_motion.py) and `start`; the
-frames then play as a fragment that reruns every FRAME_SECONDS until the last frame
-is shown, and a row of frame buttons lets the student go back to any of them.
+frames then play in a fragment, each shown for FRAME_SECONDS (never skipped, however
+slow the page), until the last; a row of frame buttons lets the student go back.
 """
 
 from __future__ import annotations
@@ -31,26 +31,33 @@ def enabled(two_d: bool) -> bool:
 
 def start() -> None:
     """Play the newest frames from the first (a callback, after slow_step)."""
-    st.session_state["slow.t0"] = time.monotonic()
+    st.session_state["slow.index"], st.session_state["slow.next"] = 0, None
 
 
 def _stop() -> None:
-    st.session_state["slow.t0"] = None  # the student picked a frame: no more auto-play
+    st.session_state["slow.next"] = False  # the student picked a frame: no more auto-play
 
 
-def _playing_index(n: int) -> int | None:
-    """The frame the clock points at while playing, None once the student took over."""
-    t0 = st.session_state.get("slow.t0")
-    if t0 is None:
-        return None
-    return min(int((time.monotonic() - t0) / FRAME_SECONDS), n - 1)
+def _playing() -> bool:
+    return st.session_state.get("slow.next") is not False and "slow.index" in st.session_state
+
+
+def _advance(n: int) -> None:
+    """One frame further once the shown one has had its FRAME_SECONDS: at most one per
+    run, so a slow page never skips a frame; the clock starts at the first drawing."""
+    state, now = st.session_state, time.monotonic()
+    if state["slow.next"] is None:
+        state["slow.next"] = now + FRAME_SECONDS
+    elif now >= state["slow.next"]:
+        state["slow.index"] = min(state["slow.index"] + 1, n - 1)
+        state["slow.next"] = now + FRAME_SECONDS
 
 
 def _frames(frames: tuple[Frame, ...], layers: tuple[str, ...], playing: bool) -> None:
     titles = [f.title for f in frames]
-    index = _playing_index(len(frames))
-    if index is not None:
-        st.session_state["slow.pick"] = titles[index]
+    if playing:
+        _advance(len(frames))
+        st.session_state["slow.pick"] = titles[st.session_state["slow.index"]]
     elif st.session_state.get("slow.pick") not in titles:
         st.session_state["slow.pick"] = titles[-1]
     st.radio("Frame", titles, key="slow.pick", horizontal=True, on_change=_stop)
@@ -58,12 +65,12 @@ def _frames(frames: tuple[Frame, ...], layers: tuple[str, ...], playing: bool) -
     st.markdown(f"**Slow motion {frame.title}**: {frame.caption}")
     fig = viz.plot_decision_map(frame.decision, layers=layers, trail=frame.trail)
     st.plotly_chart(fig, key="slow.map", width="stretch", config=PLOT_CONFIG)
-    if playing and (index is None or index == len(frames) - 1):
-        st.session_state["slow.t0"] = None
+    if playing and st.session_state["slow.index"] == len(frames) - 1:
+        _stop()
         st.rerun()  # the last frame is up: redraw once more without the timer
 
 
 def show(frames: tuple[Frame, ...], layers: tuple[str, ...]) -> None:
     """The frames of the last slow-motion step, playing while the clock runs."""
-    playing = _playing_index(len(frames)) is not None
+    playing = _playing()
     st.fragment(_frames, run_every=FRAME_SECONDS / 3 if playing else None)(frames, layers, playing)
