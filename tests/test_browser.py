@@ -102,3 +102,60 @@ def test_train_pause_second_session_and_latent_explorer(server, browser, images)
     expect(page.get_by_text("G(walk)")).to_be_visible(timeout=LIVE)  # the walk's legend
     page.screenshot(path=images / "dashboard_latent.png")
     page.context.close()
+
+
+def place_modes(page, spots) -> None:
+    """Click the drawing plane at (x, y) shares of its width and height, one mode each."""
+    plane = page.locator("[class*='st-key-draw-chart'] .nsewdrag").first
+    plane.scroll_into_view_if_needed()
+    for n, (fx, fy) in enumerate(spots, 1):
+        box = plane.bounding_box()
+        x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+        page.mouse.move(x - 2, y)  # plotly selects the point under the hover: hover first
+        page.mouse.move(x, y, steps=3)
+        page.mouse.down()
+        page.mouse.up()
+        expect(page.get_by_text(f"{n} modes placed")).to_be_visible(timeout=LIVE)
+        idle(page)
+
+
+def map_legend(page, name: str):
+    return page.locator(".st-key-train-map .legendtext", has_text=name)
+
+
+def test_a_drawing_trains_with_layers_and_slow_motion_at_projector_size(server, browser, images):
+    page = open_app(browser, server, viewport=(1280, 720))  # a classroom projector
+    page.get_by_text("Draw your own data").click()
+    place_modes(page, [(0.25, 0.7), (0.75, 0.7), (0.5, 0.25)])
+    page.get_by_label("Name").fill("triangle")
+    page.get_by_label("Name").press("Enter")
+    idle(page)
+    page.get_by_role("button", name="Train on this drawing").click()
+    expect(page.get_by_text("drawn “triangle” (3 modes)")).to_be_visible(timeout=LIVE)
+
+    page.get_by_role("button", name="Start").click()  # the drawing trains ...
+    expect(page.get_by_text("Modes covered")).to_be_visible(timeout=LIVE)  # ... step 250
+    expect(page.get_by_text(" / 3", exact=False).first).to_be_visible()  # its own 3 modes
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("paused", exact=True)).to_be_visible(timeout=LIVE)
+    idle(page)
+
+    expect(map_legend(page, "G's manifold")).to_have_count(0)  # off until asked for
+    page.get_by_text("G's manifold", exact=True).first.click()
+    expect(map_legend(page, "G's manifold")).to_have_count(1, timeout=LIVE)
+    expect(page.get_by_text("all of G's noise space")).to_be_visible()  # ring8 preset: z_dim 2
+    page.get_by_text("real points", exact=True).click()
+    expect(map_legend(page, "real data")).to_have_count(0, timeout=LIVE)
+    page.get_by_text("real points", exact=True).click()
+    expect(map_legend(page, "real data")).to_have_count(1, timeout=LIVE)
+    idle(page)
+    page.locator(".st-key-train-map").scroll_into_view_if_needed()
+    page.screenshot(path=images / "dashboard_manifold.png")
+
+    page.get_by_text("Slow motion", exact=True).click()
+    idle(page)
+    page.get_by_role("button", name="Step").click()
+    for frame in ("1/3", "2/3", "3/3"):  # the frames appear one after another, in order
+        expect(page.get_by_text(f"Slow motion {frame}")).to_be_visible(timeout=LIVE)
+    expect(page.get_by_text("Slow motion 1/3")).to_have_count(0)
+    page.context.close()

@@ -111,10 +111,10 @@ def _figure(fields: dict) -> go.Figure:
     return fig
 
 
-def render(dataset: str | None, use: Callable[[], None]) -> None:
-    """The drawing panel, in an expander (open while the drawn data is chosen);
-    `use` is the callback of its "Train on this drawing" button."""
-    with st.expander("Draw your own data", expanded=dataset == "drawn"):
+def render(dataset: str | None, use: Callable[[], None], training: bool) -> None:
+    """The drawing panel, in an expander (open while the drawn data is chosen and no run
+    fills the page); `use` is the callback of its "Train on this drawing" button."""
+    with st.expander("Draw your own data", expanded=dataset == "drawn" and not training):
         st.caption(
             "Click the plane to place a mode. Each mode is a Gaussian blob: a small size "
             "draws points, a large one blobs. Name your data, then train on it."

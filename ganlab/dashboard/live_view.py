@@ -78,9 +78,8 @@ def _scrubbed(view: View) -> Snapshot:
     return snaps[max(0, bisect.bisect_right(steps, chosen) - 1)]
 
 
-def _map(view: View, config: Config) -> None:
-    """2-D data: the layer toggles, then slow-motion frames or the scrubbed snapshot."""
-    shown = layers.chosen_layers()
+def _map(view: View, config: Config, shown: tuple[str, ...]) -> None:
+    """2-D data: slow-motion frames, or the scrubbed snapshot, with the layers shown."""
     if "manifold" in shown:
         st.caption(layers.manifold_note(config))
     if view.frames and st.session_state.get("train.slow"):
@@ -118,10 +117,11 @@ def render(polling: bool, config: Config | None) -> None:
     if view.error:
         st.error(f"{view.error}. Training is paused; press Reset to start again.")
     _status(view)
+    shown = () if worker.data.is_image else layers.chosen_layers()  # a row across the page
     left, right = st.columns(2)
     with left:
         if view.snapshots:
-            _samples(view) if worker.data.is_image else _map(view, worker.config)
+            _samples(view) if worker.data.is_image else _map(view, worker.config, shown)
     with right:
         divergence = [
             {"step": s.step, **s.divergence} for s in view.snapshots if s.divergence

@@ -144,7 +144,7 @@ def render() -> None:
     _checkpoint_controls(worker)
     dataset = st.session_state.get("cfg.dataset")
     if dataset in TWO_D_DATASETS:
-        draw_panel.render(dataset, use=sidebar.use_drawing)
+        draw_panel.render(dataset, use=sidebar.use_drawing, training=worker is not None)
     polling = view is not None and view.state == "running"
     live = st.fragment(live_view.render, run_every=POLL_SECONDS if polling else None)
     live(polling, config)

@@ -47,7 +47,7 @@ def loss_figure(
         layout[f"yaxis{suffix}"] = {
             "domain": [round(top - height, 6), round(top, 6)],
             "anchor": "x",
-            **({"type": "log"} if name == "divergence" else {}),
+            **({"type": "log", "dtick": 1} if name == "divergence" else {}),  # 0.1, 1, 10
         }
         # each panel's legend, titled with the panel's name, just right of the panel
         layout[f"legend{suffix}"] = {

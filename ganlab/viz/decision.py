@@ -174,7 +174,7 @@ def plot_decision_map(
     Arrows share one scale: the longest is `arrow_length` of the plot's width, so a
     vanishing gradient (a saturated loss) shows as short arrows next to long ones.
     trail (M, 2): where the fakes were before (slow motion): a faint line to each one now.
-    Built from plain dicts, checked once (the dashboard redraws this twice a second).
+    Built from plain dicts, checked once (the dashboard redraws this at every poll).
     """
     for layer in layers:
         check_choice("layer", layer, tuple(LAYERS))
