@@ -278,3 +278,23 @@ def test_a_drawing_trains_and_a_bad_one_gets_a_message():
     at.run()
     assert not at.exception
     assert any("data.modes = 1 point is not allowed" in e.value for e in at.error)
+
+
+def test_the_drawing_panels_undo_clear_and_blob_size():
+    at = app()
+    at.session_state["cfg.draw_modes"] = [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
+    at.run()
+    assert any("**3 modes** placed" in m.value for m in at.markdown)
+    click(at, "Undo")
+    assert at.session_state["cfg.draw_modes"] == [[-1.0, 0.0], [1.0, 0.0]]
+    at.slider(key="cfg.draw_std").set_value(0.4).run()
+    click(at, "Train on this drawing")
+    at.number_input(key="train.n_steps").set_value(1)
+    click(at, "Step")
+    [worker] = live_workers()
+    assert worker.config.data.mode_std == 0.4 == worker.data.spread  # the coverage's 3 sigma
+    at.slider(key="cfg.draw_std").set_value(0.2).run()  # the drawing now differs from the run
+    assert any("Settings changed (mode_std)" in i.value for i in at.info)
+    click(at, "Clear")
+    assert at.session_state["cfg.draw_modes"] == []
+    assert any("data.modes = 0 points is not allowed" in e.value for e in at.error)
