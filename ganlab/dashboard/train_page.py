@@ -39,7 +39,7 @@ def _act(action: str) -> None:
             return
         if action in ("start", "resume"):
             worker.start()
-        elif action == "step" and st.session_state.get("train.slow"):
+        elif action == "step" and st.session_state.get("train.slow") and not worker.data.is_image:
             worker.slow_step()  # one step, as frames: D's part, then G's
             slow_motion_view.start()
         elif action == "step":
