@@ -104,19 +104,40 @@ def test_train_pause_second_session_and_latent_explorer(server, browser, images)
     page.context.close()
 
 
+def modes_placed(page) -> int:
+    text = page.get_by_text("modes placed").inner_text()  # "3 modes placed"
+    return int(text.split()[0])
+
+
 def place_modes(page, spots) -> None:
-    """Click the drawing plane at (x, y) shares of its width and height, one mode each."""
+    """Click the drawing plane at (x, y) shares of its width and height, one mode each.
+
+    Plotly selects the point under its last hover: the mouse hovers first, and a click
+    that a busy page did not register (the count stays) is made again.
+    """
     plane = page.locator("[class*='st-key-draw-chart'] .nsewdrag").first
     plane.scroll_into_view_if_needed()
-    for n, (fx, fy) in enumerate(spots, 1):
-        box = plane.bounding_box()
-        x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
-        page.mouse.move(x - 2, y)  # plotly selects the point under the hover: hover first
-        page.mouse.move(x, y, steps=3)
-        page.mouse.down()
-        page.mouse.up()
-        expect(page.get_by_text(f"{n} modes placed")).to_be_visible(timeout=LIVE)
+    idle(page)
+    for fx, fy in spots:
+        before = modes_placed(page)
+        for _ in range(4):
+            box = plane.bounding_box()
+            x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+            page.mouse.move(x - 3, y)
+            page.mouse.move(x, y, steps=3)
+            page.wait_for_timeout(200)
+            page.mouse.down()
+            page.mouse.up()
+            try:
+                page.wait_for_function(
+                    f"() => document.body.innerText.includes('{before + 1} modes placed')",
+                    timeout=15_000,
+                )
+                break
+            except sync_api.TimeoutError:
+                continue
         idle(page)
+        assert modes_placed(page) == before + 1
 
 
 def map_legend(page, name: str):
