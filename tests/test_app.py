@@ -47,6 +47,14 @@ def click(at: AppTest, label: str) -> AppTest:
     return at
 
 
+CONTROLS = ("Start", "Pause", "Resume", "Step", "Reset")
+
+
+def enabled_controls(at: AppTest) -> set[str]:
+    """The run's control buttons that can be pressed (not the drawing panel's)."""
+    return {b.label for b in at.button if not b.disabled and b.label in CONTROLS}
+
+
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -67,10 +75,9 @@ def wait_for(condition, timeout: float = 30.0) -> None:
 
 def test_train_page_renders_its_controls():
     at = app()
-    controls = ["Start", "Pause", "Resume", "Step", "Reset"]
-    assert [b.label for b in at.button][:5] == controls
+    assert [b.label for b in at.button][:5] == list(CONTROLS)
     enabled = {b.label for b in at.button if not b.disabled}
-    assert enabled == {"Start", "Step"}  # the drawing panel's buttons wait for a drawing
+    assert enabled == {"Start", "Step", "Add"}  # the drawing panel's others wait for a drawing
     labels = {w.label for w in [*at.sidebar.selectbox, *at.sidebar.number_input]}
     for label in ["Preset", "Dataset", "Loss", "Device", "G learning rate", "D learning rate",
                   "Adam beta1", "Batch size", "n_critic", "Seed", "Gradient penalty (WGAN-GP)"]:  # fmt: skip
@@ -95,7 +102,7 @@ def test_start_trains_pause_stops_reset_clears():
     at.run()
     assert metric(at, "Step") == f"{paused_at:,}"
     assert worker.call(lambda trainer: trainer.step_count) == paused_at
-    assert {b.label for b in at.button if not b.disabled} == {"Resume", "Step", "Reset"}
+    assert enabled_controls(at) == {"Resume", "Step", "Reset"}
     click(at, "Reset")
     assert live_workers() == [] and not worker.alive
     assert not at.metric and "Press **Start**" in at.info[0].value
@@ -116,7 +123,7 @@ def test_an_invalid_setting_shows_its_message_and_cannot_start():
     at.sidebar.number_input(key="cfg.label_smoothing").set_value(0.7).run()
     assert not at.exception
     assert "train.label_smoothing = 0.7 is not allowed" in at.error[0].value
-    assert {b.label for b in at.button if not b.disabled} == set()
+    assert enabled_controls(at) == set()
     at.sidebar.number_input(key="cfg.lr_g").set_value(0.0)
     at.sidebar.number_input(key="cfg.label_smoothing").set_value(0.1).run()
     assert "train.lr_g = 0.0 is not allowed" in at.error[0].value
@@ -159,7 +166,7 @@ def test_divergence_shows_the_error_and_the_app_lives_on():
     at.run()
     assert not at.exception
     assert any("diverged" in e.value for e in at.error)
-    assert {b.label for b in at.button if not b.disabled} == {"Reset"}
+    assert enabled_controls(at) == {"Reset"}
     click(at, "Reset")
     assert not at.error and live_workers() == []
 
@@ -285,6 +292,11 @@ def test_the_drawing_panels_undo_clear_and_blob_size():
     at.session_state["cfg.draw_modes"] = [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
     at.run()
     assert any("**3 modes** placed" in m.value for m in at.markdown)
+    at.number_input(key="draw.x").set_value(2.5)
+    at.number_input(key="draw.y").set_value(-0.5)
+    click(at, "Add")
+    assert at.session_state["cfg.draw_modes"][-1] == [2.5, -0.5]
+    click(at, "Undo")
     click(at, "Undo")
     assert at.session_state["cfg.draw_modes"] == [[-1.0, 0.0], [1.0, 0.0]]
     at.slider(key="cfg.draw_std").set_value(0.4).run()

@@ -104,40 +104,18 @@ def test_train_pause_second_session_and_latent_explorer(server, browser, images)
     page.context.close()
 
 
-def modes_placed(page) -> int:
-    text = page.get_by_text("modes placed").inner_text()  # "3 modes placed"
-    return int(text.split()[0])
-
-
 def place_modes(page, spots) -> None:
-    """Click the drawing plane at (x, y) shares of its width and height, one mode each.
-
-    Plotly selects the point under its last hover: the mouse hovers first, and a click
-    that a busy page did not register (the count stays) is made again.
-    """
-    plane = page.locator("[class*='st-key-draw-chart'] .nsewdrag").first
-    plane.scroll_into_view_if_needed()
-    idle(page)
-    for fx, fy in spots:
-        before = modes_placed(page)
-        for _ in range(4):
-            box = plane.bounding_box()
-            x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
-            page.mouse.move(x - 3, y)
-            page.mouse.move(x, y, steps=3)
-            page.wait_for_timeout(200)
-            page.mouse.down()
-            page.mouse.up()
-            try:
-                page.wait_for_function(
-                    f"() => document.body.innerText.includes('{before + 1} modes placed')",
-                    timeout=15_000,
-                )
-                break
-            except sync_api.TimeoutError:
-                continue
+    """Type each mode's (x, y) and press Add. (A click on the plane places one too, but
+    under load headless Chromium let plotly miss the click in 2 of 6 runs.)"""
+    for n, (x, y) in enumerate(spots, 1):
+        for label, value in (("x", x), ("y", y)):
+            box = page.get_by_label(label, exact=True)
+            box.fill(str(value))
+            box.press("Enter")
+            idle(page)
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.get_by_text(f"{n} modes placed")).to_be_visible(timeout=LIVE)
         idle(page)
-        assert modes_placed(page) == before + 1
 
 
 def map_legend(page, name: str):
@@ -147,7 +125,7 @@ def map_legend(page, name: str):
 def test_a_drawing_trains_with_layers_and_slow_motion_at_projector_size(server, browser, images):
     page = open_app(browser, server, viewport=(1280, 720))  # a classroom projector
     page.get_by_text("Draw your own data").click()
-    place_modes(page, [(0.25, 0.7), (0.75, 0.7), (0.5, 0.25)])
+    place_modes(page, [(-1.5, -1.0), (1.5, -1.0), (0.0, 1.5)])
     page.get_by_label("Name").fill("triangle")
     page.get_by_label("Name").press("Enter")
     idle(page)

@@ -66,6 +66,13 @@ def _placed() -> None:
     state["draw.n"] = state.get("draw.n", 0) + 1  # a new chart: the selection is cleared
 
 
+def _typed() -> None:
+    """The "Add" button: a mode at the typed coordinates (precise, and no mouse needed)."""
+    state = st.session_state
+    x, y = state.get("draw.x", 0.0), state.get("draw.y", 0.0)
+    state[MODES] = [*state.get(MODES, []), [round(float(x), 2), round(float(y), 2)]]
+
+
 def _undo() -> None:
     st.session_state[MODES] = list(st.session_state.get(MODES, []))[:-1]
 
@@ -116,8 +123,9 @@ def render(dataset: str | None, use: Callable[[], None], training: bool) -> None
     fills the page); `use` is the callback of its "Train on this drawing" button."""
     with st.expander("Draw your own data", expanded=dataset == "drawn" and not training):
         st.caption(
-            "Click the plane to place a mode. Each mode is a Gaussian blob: a small size "
-            "draws points, a large one blobs. Name your data, then train on it."
+            "Click the plane to place a mode (or type its x and y). Each mode is a Gaussian "
+            "blob: a small size draws points, a large one blobs. Name your data, then "
+            "train on it."
         )
         fields = drawing()
         left, right = st.columns([3, 2])
@@ -133,6 +141,11 @@ def render(dataset: str | None, use: Callable[[], None], training: bool) -> None
             st.session_state.setdefault(STD, DataConfig.mode_std)
             st.text_input("Name", key=TITLE, placeholder="e.g. my smiley")
             st.slider("Blob size (std)", 0.02, 1.0, step=0.02, key=STD)
+            cx, cy, add = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+            limits = {"min_value": -EXTENT, "max_value": EXTENT, "step": 0.1, "format": "%.1f"}
+            cx.number_input("x", key="draw.x", **limits)
+            cy.number_input("y", key="draw.y", **limits)
+            add.button("Add", on_click=_typed, help="a mode at (x, y)")
             st.markdown(f"**{len(fields['modes'])} modes** placed")
             c1, c2 = st.columns(2)
             c1.button("Undo", on_click=_undo, disabled=not fields["modes"], width="stretch")
