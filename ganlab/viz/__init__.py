@@ -8,12 +8,14 @@ deterministic (no random trace ids) and small enough to redraw twice a second.
     grid = image_grid(trainer.sample(trainer.fixed_z), nrow=8)  # (H, W, 3) uint8
     fig = decision_map_figure(trainer.G, trainer.D, real, fake) # 2-D: D's map + G's arrows
     strip = interpolation_strip(trainer.G, z[0], z[1], steps=8) # a latent walk
+    fig = manifold_figure(trainer.G, z_dim=2, real=real)        # 2-D: G's warped noise grid
     fig = dirac_field_figure(Game("hinge", r1=1.0), walks)     # the Dirac-GAN's plane
 """
 
 from ganlab.viz.compare import compare_figure
 from ganlab.viz.curves import loss_figure
 from ganlab.viz.decision import (
+    LAYERS,
     DecisionMap,
     data_bounds,
     decision_map,
@@ -23,10 +25,12 @@ from ganlab.viz.decision import (
 from ganlab.viz.dirac import dirac_field_figure, eigenvalue_figure
 from ganlab.viz.display import show
 from ganlab.viz.images import image_grid, images_figure, to_png
+from ganlab.viz.manifold import manifold, manifold_figure, manifold_trace, noise_plane
 from ganlab.viz.snapshot import snapshot_figure
 from ganlab.viz.walks import generate, interpolation_strip, points_figure, strip_figure
 
 __all__ = [
+    "LAYERS",
     "DecisionMap",
     "compare_figure",
     "data_bounds",
@@ -39,6 +43,10 @@ __all__ = [
     "images_figure",
     "interpolation_strip",
     "loss_figure",
+    "manifold",
+    "manifold_figure",
+    "manifold_trace",
+    "noise_plane",
     "plot_decision_map",
     "points_figure",
     "show",
