@@ -220,3 +220,20 @@ def test_overhead_benchmark_runs_in_smoke_mode(capsys):
     ratio = benchmark.main(["--smoke"])
     assert 0 < ratio < 10
     assert "ratio dashboard/headless" in capsys.readouterr().out
+
+
+def test_a_run_that_meets_its_quality_bar_is_done_there_and_can_resume(monkeypatch):
+    from ganlab import metrics
+
+    monkeypatch.setattr(metrics, "evaluate", lambda data, x: {})
+    monkeypatch.setattr(metrics, "meets_bar", lambda record: record["step"] >= 20)
+    worker = Worker(tiny(200, stop_at_bar=True, eval_every=10))
+    try:
+        worker.start()
+        wait_for(lambda: worker.view().state == "done")
+        assert (worker.view().step, worker.view().bar_met_at) == (20, 20)
+        worker.step(5)  # the student may train on
+        wait_for(lambda: worker.view().state == "paused")
+        assert (worker.view().step, worker.view().bar_met_at) == (25, 20)
+    finally:
+        worker.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ganlab import metrics
 from ganlab.config import TWO_D_DATASETS, Config
 from ganlab.dashboard import draw_panel, live_view, sidebar, slow_motion_view
 from ganlab.dashboard.machine import POLL_SECONDS
@@ -138,6 +139,11 @@ def render() -> None:
     _controls(view, problem, two_d=data is not None and data.name in TWO_D_DATASETS)
     if view is not None:
         st.markdown(f"State: :{BADGES.get(view.state, 'gray')}-badge[{view.state}]")
+        if view.bar_met_at is not None and data is not None:
+            bar = metrics.QUALITY_BARS["digits" if data.is_image else "2-D"][0]
+            st.success(
+                f"Stopped at step {view.bar_met_at}: the quality bar ({bar}) is met. Resume trains on."
+            )
     changed = sidebar.differences(config, worker.config) if worker and config else []
     if changed:
         st.info(f"Settings changed ({', '.join(changed)}): press Reset to train with them.")

@@ -76,6 +76,7 @@ class View:
     history: tuple[Record, ...]  # thinned trainer records, the latest always last
     snapshots: tuple[Snapshot, ...]  # thinned, the latest always last
     frames: tuple[Frame, ...] = ()  # the last slow-motion step's frames (see slow_step)
+    bar_met_at: int | None = None  # the step a stop_at_bar run met its quality bar
 
     @property
     def latest(self) -> Record | None:
@@ -103,6 +104,7 @@ class Worker:
         self._snapshotter = Snapshotter(self.trainer)
         self._lock = threading.Lock()  # guards the fields below (read by `view`)
         self._state, self._error, self._finish = "paused", None, "done"
+        self._bar_met_at = self.trainer.bar_met_at
         self._step = self._target = self.trainer.step_count
         self._records = Thinned(max_records)
         for record in self.trainer.history:
@@ -216,6 +218,7 @@ class Worker:
                 tuple(history),
                 tuple(snaps),
                 self._frames,
+                self._bar_met_at,
             )
 
     def checkpoint_bytes(self) -> bytes:
@@ -301,6 +304,8 @@ class Worker:
             self.trainer.step()
             n = self.trainer.step_count
             with self._lock:
+                if self.trainer.bar_met_at == n:  # train.stop_at_bar: the run ends here
+                    self._target, self._bar_met_at = n, n
                 self._step, reached = n, n >= self._target
             if reached or n % self.snapshot_every == 0:
                 self._snapshot()  # before the state says "done": the last picture is there
