@@ -83,3 +83,27 @@ def check_labels(labels: Any, n_classes: int, batch: int) -> None:
         fail(
             "labels.shape", tuple(labels.shape), f"integers of shape ({batch},), not {labels.dtype}"
         )
+
+
+def check_points(where: str, points: Any, minimum: int, min_span: float) -> tuple:
+    """At least `minimum` finite 2-D points ((x, y), ...), not all in one spot: the two
+    farthest apart at least `min_span` apart. Returns them as a tuple of float pairs."""
+    try:
+        pairs = tuple((float(x), float(y)) for x, y in points)
+    except (TypeError, ValueError):
+        fail(where, points, "it must be a list of (x, y) pairs of numbers")
+    if not all(math.isfinite(v) for pair in pairs for v in pair):
+        fail(where, pairs, "every coordinate must be a finite number")
+    n = len(pairs)
+    if n < minimum:
+        raise ValueError(
+            f"{where} = {n} point{'s' * (n != 1)} is not allowed: too few, "
+            f"place at least {minimum}."
+        )
+    span = max(math.dist(a, b) for a in pairs for b in pairs)
+    if span < min_span:
+        raise ValueError(
+            f"{where} = {n} points within {span:.2g} of each other is not allowed: they are "
+            f"all in one spot, spread them at least {min_span:g} apart."
+        )
+    return pairs

@@ -21,19 +21,21 @@ from ganlab.checks import (
     check_int,
     check_interval,
     check_non_negative,
+    check_points,
     check_positive,
     fail,
 )
 
 # The names each choice accepts. losses.LOSSES, data.DATASETS and models.build are
 # tested to agree with these lists.
-TWO_D_DATASETS = ("ring8", "grid25", "spiral", "moons", "circles")
+TWO_D_DATASETS = ("ring8", "grid25", "spiral", "moons", "circles", "drawn")  # drawn: your own
 IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist", "cifar10", "folder")
 DATASETS = TWO_D_DATASETS + IMAGE_DATASETS
 LOSSES = ("minimax", "non_saturating", "least_squares", "wasserstein", "hinge")
 PROBABILITY_LOSSES = ("minimax", "non_saturating")  # the losses.LOSSES with probability=True
 ARCHS = ("auto", "mlp", "dcgan", "article")
 IMAGE_SIZES = (16, 32, 64)
+MIN_DRAWN_MODES, MIN_DRAWN_SPAN = 2, 0.5  # a drawing: at least 2 modes, not all in one spot
 AUGMENTATIONS = ("translation", "cutout", "flip")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -49,12 +51,25 @@ class DataConfig:
     channels: int | None = None  # None keeps the data's own; 1 or 3 converts grey <-> RGB
     root: str = "data"  # where torchvision sets and `folder` images live on disk
     download: bool = False  # torchvision sets: fetch when missing (off: never touch the net)
+    # "drawn": a mixture of Gaussians the student places on the plane (the dashboard's
+    # drawing); its modes feed the coverage metric like a toy's.
+    modes: tuple[tuple[float, float], ...] = ()  # drawn: the centres (x, y) of the blobs
+    mode_std: float = 0.1  # drawn: the std of each blob
+    title: str = ""  # drawn: the drawing's name
 
     def __post_init__(self) -> None:
         check_choice("data.name", self.name, DATASETS)
         check_int("data.n_samples", self.n_samples, minimum=1)
         check_choice("data.image_size", self.image_size, IMAGE_SIZES)
         check_choice("data.channels", self.channels, (None, 1, 3))
+        check_interval("data.mode_std", self.mode_std, 0.01, 1.0, closed=True)
+        if self.name != "drawn":
+            if self.modes:
+                fail("data.modes", self.modes, "modes are for data.name = 'drawn'")
+            self.modes = ()  # JSON turns () into []: keep one spelling, so configs compare equal
+            return
+        self.modes = check_points("data.modes", self.modes, MIN_DRAWN_MODES, MIN_DRAWN_SPAN)
+        self.title = str(self.title)
 
     @property
     def is_image(self) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -30,14 +30,15 @@ from PIL import Image, ImageOps
 from torch import Tensor
 
 from ganlab._torchvision import torchvision  # imported on first use, even beside a CPU-only torch
-from ganlab.checks import check_choice, check_int
+from ganlab.checks import check_choice, check_int, check_points, check_positive
 
 if TYPE_CHECKING:
     from ganlab.config import DataConfig
 
-TWO_D: tuple[str, ...] = ("ring8", "grid25", "spiral", "moons", "circles")
+TWO_D: tuple[str, ...] = ("ring8", "grid25", "spiral", "moons", "circles")  # the toys
+DRAWN = "drawn"  # a mixture of Gaussians at modes the caller places (the dashboard's drawing)
 IMAGE: tuple[str, ...] = ("digits", "mnist", "fashion_mnist", "cifar10", "folder")
-DATASETS = TWO_D + IMAGE
+DATASETS = (*TWO_D, DRAWN, *IMAGE)
 IMAGE_SIZES = (16, 32, 64)
 
 
@@ -207,6 +208,19 @@ def sample_2d(name: str, n: int, seed: int | None = None) -> tuple[Tensor, Tenso
     return x.float(), labels.long()
 
 
+def sample_drawn(
+    modes: Sequence[tuple[float, float]], std: float, n: int, seed: int | None = None
+) -> tuple[Tensor, Tensor]:
+    """n points of the equal mixture of N(mode, std^2 I) over `modes` ((x, y), ...):
+    x (n, 2) float32 and labels (n,) int64, the mode index. Its own generator, as sample_2d."""
+    check_int("n", n, minimum=1)
+    centres = torch.tensor(modes, dtype=torch.float32).reshape(-1, 2)  # (M, 2)
+    gen = torch.Generator()
+    gen.manual_seed(seed) if seed is not None else gen.seed()
+    labels = torch.randint(len(centres), (n,), generator=gen)
+    return centres[labels] + std * torch.randn(n, 2, generator=gen), labels
+
+
 def _centres(toy: _Toy) -> Tensor:
     """(M, 2) mode centres: the pattern at the middle of each mode's share of u."""
     return toy.place((torch.arange(toy.n_modes) + 0.5) / toy.n_modes)[0].float()
@@ -324,10 +338,13 @@ def load(
     root: str | Path = "data",
     download: bool = False,
     max_images: int | None = None,
+    modes: Sequence[tuple[float, float]] = (),
+    mode_std: float = 0.1,
 ) -> Dataset:
     """Load a data set by name, on the CPU.
 
-    2-D sets: n points drawn with `seed`. Images: the whole training split (the first
+    2-D sets: n points drawn with `seed`; "drawn" places its Gaussians (std `mode_std`)
+    at `modes` ((x, y), ... checked by DataConfig). Images: the whole training split (the first
     `max_images` when given) resized to image_size px; n and seed do not apply.
     `root` is where torchvision sets live, or the image folder itself for "folder".
     """
@@ -340,6 +357,12 @@ def load(
         toy = _TOYS[name]
         x, labels = sample_2d(name, n, seed)
         return Dataset(name, x, labels, toy.n_classes, _centres(toy), toy.spread)
+    if name == DRAWN:  # DataConfig asks more of a drawing (a few modes, spread out)
+        modes = check_points("modes", modes, minimum=1, min_span=0.0)
+        check_positive("mode_std", mode_std)
+        x, labels = sample_drawn(modes, mode_std, n, seed)
+        centres = torch.tensor(modes, dtype=torch.float32).reshape(-1, 2)
+        return Dataset(name, x, labels, len(centres), centres, mode_std)
     if name == "folder":
         return Dataset(name, _load_folder(Path(root), image_size, max_images), None, 0, None, None)
     if name == "digits":
@@ -358,6 +381,8 @@ def load_for(cfg: DataConfig, seed: int = 0) -> Dataset:
         seed=seed,
         root=cfg.root,
         download=cfg.download,
+        modes=cfg.modes,
+        mode_std=cfg.mode_std,
     )
     if not data.is_image or cfg.channels in (None, data.channels):
         return data

@@ -3,7 +3,8 @@
 Two families, chosen by `evaluate` from the dataset:
 
 - 2-D sets (known mode centres): modes covered, share of high-quality samples, and a
-  kernel distance (MMD²) to the data.
+  kernel distance (MMD²) to the data; KL and JS divergence on a grid (what the
+  dashboard charts live).
 - digits: a small CNN trained once on scikit-learn's bundled digits (seconds on CPU,
   cached as a file). Its penultimate layer gives a Fréchet distance ("FID" on a digit
   feature space); its predictions give class coverage and the KL of the predicted-label
@@ -25,6 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ganlab.checks import check_int, check_interval, check_non_negative
 from ganlab.data import Dataset, load
 from ganlab.runtime import seeded
 
@@ -130,6 +132,65 @@ def energy_distance(x: Tensor, y: Tensor, max_samples: int = 1000) -> float:
         raise ValueError(f"x and y must have the same feature size, got {x.shape}, {y.shape}")
     e2 = 2 * torch.cdist(x, y).mean() - torch.cdist(x, x).mean() - torch.cdist(y, y).mean()
     return math.sqrt(max(float(e2), 0.0))  # round-off can give -1e-17
+
+
+# ---------------------------------------------------------------- grid KL and JS (2-D)
+Bounds = tuple[float, float, float, float]  # (x0, x1, y0, y1), as viz.data_bounds gives
+
+
+def grid_histogram(
+    points: Tensor, bounds: Bounds, bins: int = 64, smooth: float = 1.0, floor: float = 1e-6
+) -> Tensor:
+    """points (N, 2) as a smoothed probability grid (bins, bins) over `bounds`; sums to 1.
+
+    Counted in the cells of a bins x bins grid (points outside are clamped to the edge
+    cells), blurred by a Gaussian of `smooth` cells (so two samples of one distribution
+    do not differ just because they hit different cells), then mixed with a uniform share
+    `floor`: no cell is empty, so KL and JS stay finite.
+    """
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+        raise ValueError(f"points must have shape (N, 2) with N > 0, got {tuple(points.shape)}")
+    check_int("bins", bins, minimum=2)
+    check_non_negative("smooth", smooth)
+    check_interval("floor", floor, 0, 1)
+    x0, x1, y0, y1 = bounds
+    if not (x1 > x0 and y1 > y0):
+        raise ValueError(
+            f"bounds = {bounds!r} is not allowed: it must be (x0, x1, y0, y1), x0 < x1, y0 < y1"
+        )
+    p = points.detach().double().cpu()
+    col = ((p[:, 0] - x0) / (x1 - x0) * bins).floor().clamp(0, bins - 1).long()
+    row = ((p[:, 1] - y0) / (y1 - y0) * bins).floor().clamp(0, bins - 1).long()
+    hist = torch.bincount(row * bins + col, minlength=bins * bins).double().reshape(bins, bins)
+    if smooth > 0:  # separable Gaussian blur, rows then columns; mass past the edge is lost
+        r = max(1, math.ceil(3 * smooth))
+        k = torch.exp(-0.5 * (torch.arange(-r, r + 1, dtype=torch.float64) / smooth) ** 2)
+        k = (k / k.sum()).view(1, 1, -1)
+        hist = F.conv1d(hist.reshape(-1, 1, bins), k, padding=r).reshape(bins, bins)  # along x
+        hist = F.conv1d(hist.T.reshape(-1, 1, bins), k, padding=r).reshape(bins, bins).T  # y
+    hist = hist / hist.sum()
+    return (1 - floor) * hist + floor / hist.numel()
+
+
+def grid_divergence(
+    real: Tensor, fake: Tensor, bounds: Bounds, bins: int = 64, smooth: float = 1.0
+) -> dict[str, float]:
+    """KL and JS divergence between real (N, 2) and fake (M, 2) samples, on a grid.
+
+    P, Q = grid_histogram of real and of fake (GAN Lab's picture of the two densities).
+    kl = KL(P || Q) = sum P log(P / Q): large where real data has mass that G misses.
+    js = (KL(P || M) + KL(Q || M)) / 2 with M = (P + Q) / 2: symmetric, in [0, log 2];
+    log 2 = 0.693 when the two do not overlap at all, the value the original GAN's D
+    pushes G towards (Goodfellow et al. 2014, Theorem 1). Natural log, in nats.
+    """
+    p = grid_histogram(real, bounds, bins, smooth)
+    q = grid_histogram(fake, bounds, bins, smooth)
+    m = (p + q) / 2
+
+    def kl(a: Tensor, b: Tensor) -> float:
+        return float((a * (a / b).log()).sum().clamp(min=0))  # >= 0; round-off gives -1e-17
+
+    return {"kl": kl(p, q), "js": (kl(p, m) + kl(q, m)) / 2}
 
 
 # ---------------------------------------------------------------- Fréchet distance

@@ -75,6 +75,16 @@ class Trainer:
     # ------------------------------------------------------------ the algorithm
     def step(self) -> None:
         """One iteration of Algorithm 1: n_critic D updates, then one G update."""
+        for _ in self.step_parts():
+            pass
+
+    def step_parts(self) -> Iterator[str]:
+        """`step`, pausing between its parts: yields "d" once D's update is done (G not yet
+        touched), then "g" once G's update is done and the step is counted.
+
+        The dashboard's slow motion looks at the networks in between; `step` runs the
+        parts without looking. Run the generator to its end: a half step is not a step.
+        """
         with held_still(self.D, self.d_frozen):  # a frozen D: not even BN statistics move
             for _ in range(0 if self.d_frozen else self.config.train.n_critic - 1):
                 real, labels = self._real_batch()
@@ -84,11 +94,13 @@ class Trainer:
             # fake.detach(): D's update must not send gradients into G.
             d_update = self._judge if self.d_frozen else self.d_step
             d_loss, real_logits, fake_logits = d_update(real, fake.detach(), labels)
+            yield "d"
             g_loss = self.g_step(fake, labels)
         self.step_count += 1
         self.recorder.add(d_loss, g_loss, self._score(real_logits), self._score(fake_logits))
         if self._due(self.config.train.log_every) or self._due(self.config.train.eval_every):
             self._log()  # a record at every log step and at every evaluation
+        yield "g"
 
     def d_step(self, real, fake, labels) -> tuple[torch.Tensor, ...]:
         """One update of D on a real and a fake batch; G is not touched."""

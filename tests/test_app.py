@@ -67,9 +67,10 @@ def wait_for(condition, timeout: float = 30.0) -> None:
 
 def test_train_page_renders_its_controls():
     at = app()
-    assert [b.label for b in at.button] == ["Start", "Pause", "Resume", "Step", "Reset"]
+    controls = ["Start", "Pause", "Resume", "Step", "Reset"]
+    assert [b.label for b in at.button][:5] == controls
     enabled = {b.label for b in at.button if not b.disabled}
-    assert enabled == {"Start", "Step"}
+    assert enabled == {"Start", "Step"}  # the drawing panel's buttons wait for a drawing
     labels = {w.label for w in [*at.sidebar.selectbox, *at.sidebar.number_input]}
     for label in ["Preset", "Dataset", "Loss", "Device", "G learning rate", "D learning rate",
                   "Adam beta1", "Batch size", "n_critic", "Seed", "Gradient penalty (WGAN-GP)"]:  # fmt: skip
@@ -184,7 +185,7 @@ def test_a_checkpoint_upload_continues_that_run_paused():
 
 def test_metric_tiles_name_the_step_their_values_come_from():
     # issue 12, bug 8: the tiles showed the last evaluation's values as if current.
-    from ganlab.dashboard.train_page import metric_tiles
+    from ganlab.dashboard.live_view import metric_tiles
 
     evaluated = {"step": 250, "modes_covered": 5, "n_modes": 8, "high_quality": 0.75}
     tiles = dict(metric_tiles((evaluated, {"step": 300})))
@@ -194,5 +195,106 @@ def test_metric_tiles_name_the_step_their_values_come_from():
 def test_pages_read_the_workers_config_and_data_never_its_trainer():
     # issue 12: the trainer belongs to the worker thread; a page touching it races training.
     pages = Path(APP).parent / "ganlab" / "dashboard"
-    for name in ("train_page.py", "latent_page.py", "sidebar.py", "session.py"):
+    for name in ("train_page.py", "latent_page.py", "sidebar.py", "session.py", "live_view.py",
+                 "layers.py", "slow_motion_view.py", "draw_panel.py"):  # fmt: skip
         assert ".trainer" not in (pages / name).read_text(), name
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The plotly spec of the chart with this key."""
+    [element] = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
+    return json.loads(element.proto.spec)
+
+
+def trace_names(spec: dict) -> list:
+    return [t.get("name") for t in spec["data"]]
+
+
+def stepped(at: AppTest, n: int = 3) -> AppTest:
+    at.number_input(key="train.n_steps").set_value(n)
+    click(at, "Step")
+    [worker] = live_workers()
+    wait_for(lambda: worker.view().state == "paused" and worker.view().step == n)
+    at.run()
+    return at
+
+
+def test_layer_toggles_add_and_remove_the_maps_layers():
+    at = stepped(app())
+    names = trace_names(chart(at, "train.map"))
+    assert names == ["D's map", "real data", "fake G(z)", "G's push (arrows)"]  # manifold: off
+    at.toggle(key="layer.manifold").set_value(True)
+    at.toggle(key="layer.real").set_value(False).run()
+    assert trace_names(chart(at, "train.map")) == ["D's map", "G's manifold", "fake G(z)",
+                                                   "G's push (arrows)"]  # fmt: skip
+    assert any("all of G's noise space" in c.value for c in at.caption)  # ring8: z_dim 2
+
+
+def test_the_curves_show_the_grid_divergence_beside_the_losses():
+    at = stepped(app())
+    names = trace_names(json.loads(at.get("plotly_chart")[-1].proto.spec))
+    assert names[-2:] == ["KL(real‖fake)", "JS (max log 2)"]
+    assert float(metric(at, "JS (grid)")) > 0
+
+
+def test_slow_motion_step_plays_one_step_as_frames():
+    at = app()
+    at.toggle(key="train.slow").set_value(True).run()
+    click(at, "Step")
+    [worker] = live_workers()
+    assert worker.view().step == 1 and worker.view().state == "paused"
+    assert at.radio(key="slow.pick").value.startswith("1/3")  # playing from the first frame
+    assert any("Slow motion 1/3" in m.value for m in at.markdown)
+    last = at.radio(key="slow.pick").options[-1]
+    at.radio(key="slow.pick").set_value(last).run()
+    assert any("Slow motion 3/3" in m.value for m in at.markdown)
+    assert "where G's step moved them" in trace_names(chart(at, "slow.map"))
+    click(at, "Step")  # slow motion again: the next step
+    assert worker.view().step == 2
+
+
+def test_a_drawing_trains_and_a_bad_one_gets_a_message():
+    at = app()
+    at.session_state["cfg.draw_modes"] = [[0.5, 0.5]]
+    at.run()
+    [warning] = at.warning
+    assert "too few" in warning.value
+    train = next(b for b in at.button if b.label == "Train on this drawing")
+    assert train.disabled
+    at.session_state["cfg.draw_modes"] = [[0.5, 0.5], [0.52, 0.5], [0.5, 0.49]]
+    at.run()
+    assert "all in one spot" in at.warning[0].value
+    at.session_state["cfg.draw_modes"] = [[-1.5, 0.0], [1.5, 0.0], [0.0, 1.5]]
+    at.text_input(key="cfg.draw_title").input("tri").run()
+    assert not at.warning
+    click(at, "Train on this drawing")
+    assert at.sidebar.selectbox(key="cfg.dataset").value == "drawn"
+    assert "drawn “tri” (3 modes)" in at.caption[0].value
+    stepped(at, 3)
+    [worker] = live_workers()
+    assert worker.config.data.modes == ((-1.5, 0.0), (1.5, 0.0), (0.0, 1.5))
+    assert worker.data.centres.shape == (3, 2)  # the coverage metric's modes
+    at.session_state["cfg.draw_modes"] = [[0.5, 0.5]]  # spoil it: the page says why
+    at.run()
+    assert not at.exception
+    assert any("data.modes = 1 point is not allowed" in e.value for e in at.error)
+
+
+def test_the_drawing_panels_undo_clear_and_blob_size():
+    at = app()
+    at.session_state["cfg.draw_modes"] = [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
+    at.run()
+    assert any("**3 modes** placed" in m.value for m in at.markdown)
+    click(at, "Undo")
+    assert at.session_state["cfg.draw_modes"] == [[-1.0, 0.0], [1.0, 0.0]]
+    at.slider(key="cfg.draw_std").set_value(0.4).run()
+    click(at, "Train on this drawing")
+    at.number_input(key="train.n_steps").set_value(1)
+    click(at, "Step")
+    [worker] = live_workers()
+    assert worker.config.data.mode_std == 0.4 == worker.data.spread  # the coverage's 3 sigma
+    at.slider(key="cfg.draw_std").set_value(0.2).run()  # the drawing now differs from the run
+    assert any("Settings changed (mode_std)" in i.value for i in at.info)
+    click(at, "Clear")
+    assert at.session_state["cfg.draw_modes"] == []
+    assert any("data.modes = 0 points is not allowed" in e.value for e in at.error)

@@ -9,29 +9,26 @@ changes the checkout.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LIVE = 60_000  # ms: Playwright's patience for a live update (2 shared cores)
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 expect = sync_api.expect
+
+from benchmarks.browser import (  # noqa: E402  (after the skip: it needs playwright)
+    CHROMIUM,
+    idle,
+    launch,
+    open_app,
+    step_counter,
+    streamlit_server,
+)
+
 if not os.path.exists(CHROMIUM):
     pytest.skip(
         f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` "
@@ -40,84 +37,21 @@ if not os.path.exists(CHROMIUM):
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"streamlit exited with {proc.returncode}"
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"streamlit did not answer {url}/_stcore/health in {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
-    streamlit = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
-    options = [
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    proc = subprocess.Popen(streamlit + options, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, proc)
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with streamlit_server(log) as (url, _):
         yield url
-    finally:  # always: a test failure must not leave a server behind
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         try:
             yield chromium
         finally:
             chromium.close()
-
-
-def open_app(browser, url: str):
-    page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
-    page.goto(url)
-    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
-        timeout=LIVE
-    )
-    page.get_by_role("button", name="Start").wait_for(timeout=LIVE)
-    return page
-
-
-def idle(page) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        timeout=LIVE
-    )
-
-
-def step_counter(page):
-    return page.get_by_test_id("stMetricValue").first  # the first tile is the step
 
 
 @pytest.fixture
@@ -167,4 +101,61 @@ def test_train_pause_second_session_and_latent_explorer(server, browser, images)
     expect(page.get_by_role("heading", name="Latent explorer")).to_be_visible(timeout=LIVE)
     expect(page.get_by_text("G(walk)")).to_be_visible(timeout=LIVE)  # the walk's legend
     page.screenshot(path=images / "dashboard_latent.png")
+    page.context.close()
+
+
+def place_modes(page, spots) -> None:
+    """Click the drawing plane at (x, y) shares of its width and height, one mode each."""
+    plane = page.locator("[class*='st-key-draw-chart'] .nsewdrag").first
+    plane.scroll_into_view_if_needed()
+    for n, (fx, fy) in enumerate(spots, 1):
+        box = plane.bounding_box()
+        x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+        page.mouse.move(x - 2, y)  # plotly selects the point under the hover: hover first
+        page.mouse.move(x, y, steps=3)
+        page.mouse.down()
+        page.mouse.up()
+        expect(page.get_by_text(f"{n} modes placed")).to_be_visible(timeout=LIVE)
+        idle(page)
+
+
+def map_legend(page, name: str):
+    return page.locator(".st-key-train-map .legendtext", has_text=name)
+
+
+def test_a_drawing_trains_with_layers_and_slow_motion_at_projector_size(server, browser, images):
+    page = open_app(browser, server, viewport=(1280, 720))  # a classroom projector
+    page.get_by_text("Draw your own data").click()
+    place_modes(page, [(0.25, 0.7), (0.75, 0.7), (0.5, 0.25)])
+    page.get_by_label("Name").fill("triangle")
+    page.get_by_label("Name").press("Enter")
+    idle(page)
+    page.get_by_role("button", name="Train on this drawing").click()
+    expect(page.get_by_text("drawn “triangle” (3 modes)")).to_be_visible(timeout=LIVE)
+
+    page.get_by_role("button", name="Start").click()  # the drawing trains ...
+    expect(page.get_by_text("Modes covered")).to_be_visible(timeout=LIVE)  # ... step 250
+    expect(page.get_by_text(" / 3", exact=False).first).to_be_visible()  # its own 3 modes
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("paused", exact=True)).to_be_visible(timeout=LIVE)
+    idle(page)
+
+    expect(map_legend(page, "G's manifold")).to_have_count(0)  # off until asked for
+    page.get_by_text("G's manifold", exact=True).first.click()
+    expect(map_legend(page, "G's manifold")).to_have_count(1, timeout=LIVE)
+    expect(page.get_by_text("all of G's noise space")).to_be_visible()  # ring8 preset: z_dim 2
+    page.get_by_text("real points", exact=True).click()
+    expect(map_legend(page, "real data")).to_have_count(0, timeout=LIVE)
+    page.get_by_text("real points", exact=True).click()
+    expect(map_legend(page, "real data")).to_have_count(1, timeout=LIVE)
+    idle(page)
+    page.locator(".st-key-train-map").scroll_into_view_if_needed()
+    page.screenshot(path=images / "dashboard_manifold.png")
+
+    page.get_by_text("Slow motion", exact=True).click()
+    idle(page)
+    page.get_by_role("button", name="Step").click()
+    for frame in ("1/3", "2/3", "3/3"):  # the frames appear one after another, in order
+        expect(page.get_by_text(f"Slow motion {frame}")).to_be_visible(timeout=LIVE)
+    expect(page.get_by_text("Slow motion 1/3")).to_have_count(0)
     page.context.close()

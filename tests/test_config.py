@@ -126,3 +126,43 @@ def test_stop_at_bar_needs_evaluations_and_a_data_set_with_a_bar():
     with pytest.raises(ValueError, match=r"train.stop_at_bar = True .*'mnist' has no quality bar"):
         preset("mnist", train={"stop_at_bar": True, "eval_every": 100})
     assert preset("digits", train={"stop_at_bar": True}).train.stop_at_bar
+
+
+DRAWING = {"name": "drawn", "modes": [[-1.0, 0.0], [1.0, 0.5], [0.0, 1.5]], "title": "tri"}
+
+
+def test_a_drawing_round_trips_through_json_and_a_checkpoint(tmp_path):
+    from ganlab.train import Trainer
+
+    cfg = preset("ring8", data={**DRAWING, "n_samples": 256}, train={"batch_size": 32})
+    assert cfg.data.modes == ((-1.0, 0.0), (1.0, 0.5), (0.0, 1.5))
+    assert Config.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
+    trainer = Trainer(cfg)
+    trainer.run(2)
+    trainer.save(tmp_path / "run.pt")
+    again = Trainer.load(tmp_path / "run.pt")
+    assert again.config == cfg and again.data.centres.tolist() == [list(m) for m in cfg.data.modes]
+
+
+@pytest.mark.parametrize(
+    ("modes", "words"),
+    [
+        ([], ["data.modes = 0 points", "too few", "at least 2"]),
+        ([[0.3, 0.3]], ["data.modes = 1 point ", "too few"]),
+        ([[0, 0], [0.1, 0.0], [0.0, 0.2]], ["3 points within 0.22", "all in one spot"]),
+        ([[0, "a"]], ["data.modes", "(x, y) pairs of numbers"]),
+        ([[0, float("inf")], [1, 1]], ["data.modes", "finite"]),
+    ],
+)
+def test_a_bad_drawing_is_refused_with_a_message_saying_why(modes, words):
+    with pytest.raises(ValueError) as err:
+        DataConfig(**{**DRAWING, "modes": modes})
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_modes_belong_to_drawings_only_and_blob_sizes_are_checked():
+    with pytest.raises(ValueError, match="modes are for data.name = 'drawn'"):
+        DataConfig(name="ring8", modes=((0, 0), (1, 1)))
+    with pytest.raises(ValueError, match="data.mode_std = 0"):
+        DataConfig(**DRAWING, mode_std=0)

@@ -14,7 +14,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 from torch.testing import assert_close
 
-from ganlab import data
+from ganlab import data, metrics
 from ganlab._torchvision import torchvision as import_torchvision
 from ganlab.config import DataConfig
 from ganlab.data import DatasetNotFoundError, load, sample_2d
@@ -147,6 +147,25 @@ def test_2d_centres_and_spread_describe_the_data(name):
     assert (dist < 3 * d.spread).float().mean() > 0.98  # a 2-D Gaussian: 1 - e^-4.5 = 0.989
     counts = torch.bincount(nearest, minlength=len(d.centres))
     assert counts.min() > 0.5 * len(d) / len(d.centres)
+
+
+def test_a_drawing_is_a_gaussian_mixture_at_its_modes_that_covers_them_all():
+    modes = ((-1.0, 0.0), (1.0, 0.5), (0.0, 1.5))
+    ds = data.load("drawn", n=3000, seed=4, modes=modes, mode_std=0.2)
+    assert ds.x.shape == (3000, 2) and ds.x.dtype == torch.float32
+    assert (
+        ds.n_classes == 3 and ds.spread == 0.2 and ds.centres.tolist() == [list(m) for m in modes]
+    )
+    for k, centre in enumerate(ds.centres):  # each label's points sit around its own mode
+        own = ds.x[ds.labels == k]
+        assert len(own) > 800
+        torch.testing.assert_close(own.mean(0), centre, atol=0.03, rtol=0)
+        assert own.std(0).mean().item() == pytest.approx(0.2, abs=0.02)
+    assert metrics.mode_coverage(ds.x, ds.centres, ds.spread)["modes_covered"] == 3
+    again = data.load("drawn", n=3000, seed=4, modes=modes, mode_std=0.2)
+    assert torch.equal(again.x, ds.x)
+    with pytest.raises(ValueError, match="modes = 0 points"):
+        data.load("drawn")
 
 
 def test_ring8_samples_sit_at_its_eight_centres():

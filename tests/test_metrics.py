@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.spatial.distance
 import scipy.stats
 import torch
 from sklearn.metrics.pairwise import rbf_kernel
@@ -29,6 +30,8 @@ from ganlab.metrics import (
     energy_distance,
     evaluate,
     frechet_distance,
+    grid_divergence,
+    grid_histogram,
     mmd,
     mode_coverage,
 )
@@ -157,6 +160,69 @@ def _two_diagonal_gaussians(seed: int, dim: int):
         rng.uniform(0.1, 3, dim),
         rng.uniform(0.1, 3, dim),
     )
+
+
+# ---- grid KL and JS -------------------------------------------------------------------------
+BOX = (-3.0, 3.0, -3.0, 3.0)
+
+
+def test_grid_histogram_counts_cells_by_hand_and_sums_to_one():
+    points = torch.tensor([[-2.9, -2.9], [-2.9, -2.9], [2.9, -2.9], [9.0, 9.0]])  # last: clamped
+    h = grid_histogram(points, BOX, bins=3, smooth=0, floor=0)
+    expected = torch.zeros(3, 3, dtype=torch.float64)
+    expected[0, 0], expected[0, 2], expected[2, 2] = 0.5, 0.25, 0.25  # [row = y, column = x]
+    assert_close(h, expected)
+    smoothed = grid_histogram(points, BOX, bins=16, smooth=1.5)
+    assert smoothed.min() > 0 and float(smoothed.sum()) == pytest.approx(1.0)
+
+
+def test_identical_samples_have_zero_divergence(ring8):
+    d = grid_divergence(ring8.x, ring8.x.clone(), BOX)
+    assert d == {"kl": 0.0, "js": 0.0}
+
+
+def test_disjoint_samples_have_js_near_log_2_and_finite_kl():
+    a = torch.full((500, 2), -2.0) + 0.05 * torch.randn(
+        500, 2, generator=torch.Generator().manual_seed(0)
+    )
+    b = torch.full((500, 2), 2.0)  # every fake in one cell: the other cells are empty
+    d = grid_divergence(a, b, BOX)
+    assert d["js"] == pytest.approx(math.log(2), abs=1e-3)
+    assert math.isfinite(d["kl"]) and d["kl"] > 5  # large, yet no infinity from empty cells
+
+
+def test_js_is_symmetric_bounded_and_kl_is_not_symmetric(ring8):
+    collapsed = ring8.x[ring8.labels == 0]  # one mode of eight
+    ab, ba = grid_divergence(ring8.x, collapsed, BOX), grid_divergence(collapsed, ring8.x, BOX)
+    assert ab["js"] == pytest.approx(ba["js"], rel=1e-12)
+    assert 0 < ab["js"] < math.log(2)
+    # KL(real || one mode) pays for the seven missed modes; KL(one mode || real) does not
+    assert ab["kl"] > 2 * ba["kl"]
+
+
+def test_grid_divergence_matches_scipy_on_the_same_histograms(ring8):
+    fake = ring8.x[:3000] * 0.8
+    p, q = (grid_histogram(x, BOX, bins=32, smooth=1.0).flatten().numpy() for x in (ring8.x, fake))
+    d = grid_divergence(ring8.x, fake, BOX, bins=32, smooth=1.0)
+    assert d["kl"] == pytest.approx(scipy.stats.entropy(p, q))
+    assert d["js"] == pytest.approx(scipy.spatial.distance.jensenshannon(p, q) ** 2)
+
+
+def test_a_fresh_sample_of_the_data_is_much_closer_than_a_collapsed_one(ring8):
+    fresh = sample_2d("ring8", 2000, seed=1)[0]
+    collapsed = ring8.x[ring8.labels < 2][:2000]  # two modes of eight
+    near, far = grid_divergence(ring8.x, fresh, BOX), grid_divergence(ring8.x, collapsed, BOX)
+    assert near["js"] < 0.05 < 0.3 < far["js"]
+
+
+def test_grid_divergence_rejects_bad_arguments():
+    x = torch.zeros(4, 2)
+    with pytest.raises(ValueError, match="points must have shape"):
+        grid_divergence(torch.zeros(4, 3), x, BOX)
+    with pytest.raises(ValueError, match="bins = 1 is not allowed"):
+        grid_divergence(x, x, BOX, bins=1)
+    with pytest.raises(ValueError, match="bounds = "):
+        grid_divergence(x, x, (1.0, 0.0, 0.0, 1.0))
 
 
 def test_frechet_distance_diagonal_closed_form():

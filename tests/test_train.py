@@ -54,6 +54,24 @@ def test_d_step_changes_only_d_and_g_step_only_g():
     assert all(changed(g1, t.G)) and not any(changed(d1, t.D))
 
 
+def test_step_parts_pause_after_d_then_after_g_and_train_like_step():
+    t, reference = Trainer(tiny()), Trainer(tiny())
+    parts = t.step_parts()
+    g0, d0 = params(t.G), params(t.D)
+    assert next(parts) == "d" and t.step_count == 0
+    assert all(changed(d0, t.D)) and not any(changed(g0, t.G))  # D has moved, G not yet
+    d1 = params(t.D)
+    assert next(parts) == "g" and t.step_count == 1
+    assert all(changed(g0, t.G)) and not any(changed(d1, t.D))  # now G, and D stayed
+    assert next(parts, None) is None
+    reference.step()
+    for a, b in zip(
+        [*t.G.parameters(), *t.D.parameters()],
+        [*reference.G.parameters(), *reference.D.parameters()],
+    ):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)  # the same step, bit for bit
+
+
 def test_optimizers_own_disjoint_and_complete_parameter_sets():
     t = Trainer(tiny())
     in_g = {id(p) for group in t.opt_g.param_groups for p in group["params"]}

@@ -53,6 +53,15 @@ def test_loss_figure_plots_each_record():
     assert len(viz.loss_figure(history, scores=False).data) == 2
 
 
+def test_the_divergence_panel_draws_its_own_records_on_a_log_axis():
+    divergence = [{"step": 0, "kl": 5.0, "js": 0.6}, {"step": 50, "kl": 0.5, "js": 0.1}]
+    fig = viz.loss_figure(records(), divergence=divergence)
+    kl, js = fig.data[-2:]
+    assert (kl.name, list(kl.x), list(kl.y)) == ("KL(real‖fake)", [0, 50], [5.0, 0.5])
+    assert list(js.y) == [0.6, 0.1] and kl.yaxis == "y3"
+    assert fig.layout.yaxis3.type == "log"
+
+
 def test_loss_figure_is_deterministic_and_handles_no_records():
     assert viz.loss_figure(records()).to_json() == viz.loss_figure(records()).to_json()
     assert '"uid"' not in viz.loss_figure(records()).to_json()
@@ -173,6 +182,70 @@ def test_decision_map_figure_draws_fakes_from_g():
     np.testing.assert_allclose(np.asarray(fig.data[2].x), G(z)[:, 0].detach().numpy(), rtol=1e-6)
     with pytest.raises(ValueError, match="fake = None"):
         viz.decision_map_figure(None, Linear2D(), torch.randn(5, 2))
+
+
+def test_layers_choose_the_traces_and_an_unknown_layer_is_refused():
+    dm = viz.decision_map(Linear2D(), torch.randn(20, 2), torch.randn(10, 2), resolution=7)
+    dm = dm._replace(manifold=np.zeros((3, 3, 2), np.float32))
+    every = [t.name for t in viz.plot_decision_map(dm).data]
+    assert every == ["D's map", "G's manifold", "real data", "fake G(z)", "G's push (arrows)"]
+    only = viz.plot_decision_map(dm, layers=("real", "arrows"))
+    assert [t.name for t in only.data] == ["real data", "G's push (arrows)"]
+    assert viz.plot_decision_map(dm, layers=()).data == ()
+    with pytest.raises(ValueError, match="layer = 'grid' is not allowed"):
+        viz.plot_decision_map(dm, layers=("grid",))
+
+
+def test_a_trail_joins_each_fake_to_where_it_was():
+    dm = viz.decision_map(Linear2D(), torch.randn(5, 2), torch.randn(4, 2), resolution=5)
+    before = dm.fake - 0.1
+    [trail] = [
+        t for t in viz.plot_decision_map(dm, trail=before).data if t.name.startswith("where")
+    ]
+    segments = np.stack([np.asarray(trail.x, float), np.asarray(trail.y, float)], 1).reshape(
+        4, 3, 2
+    )
+    np.testing.assert_allclose(segments[:, 0], before, rtol=1e-6)
+    np.testing.assert_allclose(segments[:, 1], dm.fake, rtol=1e-6)
+
+
+class Affine(nn.Module):
+    """G(z) = z[:, :2] @ A + c: the manifold of a linear G is the grid, sheared and moved."""
+
+    def __init__(self):
+        super().__init__()
+        self.A, self.c = torch.tensor([[2.0, 0.5], [0.0, 1.0]]), torch.tensor([1.0, -1.0])
+        self.dummy = nn.Parameter(torch.zeros(1))  # generate() reads the device from here
+
+    def forward(self, z, labels=None):
+        return z[:, :2] @ self.A + self.c + z[:, 2:].sum(1, keepdim=True)
+
+
+def test_the_manifold_is_the_noise_grid_drawn_through_g():
+    sheet = viz.manifold(Affine(), z_dim=2, n=5, extent=2.0)
+    u = np.linspace(-2, 2, 5)
+    grid = np.stack(np.meshgrid(u, u, indexing="xy"), -1)  # (5, 5, 2): [i, j] = (u_j, u_i)
+    np.testing.assert_allclose(sheet, grid @ Affine().A.numpy() + Affine().c.numpy(), atol=1e-6)
+
+
+def test_higher_z_dim_gives_the_slice_through_the_fixed_other_coordinates():
+    plane = viz.noise_plane(4, n=3, extent=1.0, fixed=0.5)
+    assert plane.shape == (3, 3, 4) and torch.all(plane[..., 2:] == 0.5)
+    sheet = viz.manifold(Affine(), z_dim=4, n=3, extent=1.0, fixed=0.5)
+    flat = viz.manifold(Affine(), z_dim=2, n=3, extent=1.0)
+    np.testing.assert_allclose(sheet, flat + 1.0, atol=1e-6)  # Affine adds sum(z[2:]) = 1
+    with pytest.raises(ValueError, match="z_dim = 1 is not allowed"):
+        viz.noise_plane(1)
+
+
+def test_manifold_trace_draws_every_row_and_column_and_the_figure_says_slice():
+    sheet = viz.manifold(Affine(), z_dim=2, n=4)
+    trace = viz.manifold_trace(sheet)
+    assert np.isnan(trace["x"]).sum() == 8  # 4 rows + 4 columns, each ended
+    np.testing.assert_array_equal(trace["x"][:4], sheet[0, :, 0])  # the first row
+    fig = viz.manifold_figure(Affine(), z_dim=3, real=torch.randn(10, 2), n=4)
+    assert [t.name for t in fig.data] == ["real", "G's manifold"]
+    assert "slice" in fig.layout.title.text
 
 
 # ----------------------------------------------------------------------------- latent walks

@@ -5,6 +5,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -107,6 +108,52 @@ def test_memory_stays_bounded_on_a_long_run():
     assert [r["step"] for r in w.trainer.history] == list(range(1, 401))
     snaps = [s.step for s in view.snapshots]
     assert len(snaps) <= 241 and snaps[0] == 0 and snaps[-1] == 400
+
+
+def test_2d_snapshots_carry_the_manifold_and_the_grid_divergence():
+    w = Worker(tiny(), snapshot_every=5)
+    [first] = w.view().snapshots
+    assert first.decision.manifold.shape == (21, 21, 2)  # z_dim 4: the slice z[2:] = 0
+    assert 0 < first.divergence["js"] < 0.7 and first.divergence["kl"] > 0  # untrained G
+
+
+def test_slow_step_plays_one_real_step_as_three_frames_while_paused():
+    w, reference = Worker(tiny(), snapshot_every=5), Worker(tiny())
+    frames = w.slow_step()
+    assert [f.title[:3] for f in frames] == ["1/3", "2/3", "3/3"]
+    before, after_d, after_g = (f.decision for f in frames)
+    assert not np.array_equal(before.score, after_d.score)  # D's part moved the map ...
+    np.testing.assert_array_equal(before.fake, after_d.fake)  # ... and not the fakes
+    np.testing.assert_array_equal(after_d.score, after_g.score)  # G's part: not the map ...
+    assert not np.array_equal(after_d.fake, after_g.fake)  # ... but the fakes
+    np.testing.assert_array_equal(frames[2].trail, after_d.fake)
+    view = w.view()
+    assert view.step == 1 == settled_step(w) and view.state == "paused"
+    assert view.frames == frames and view.snapshots[-1].step == 1
+    reference.step(1)  # the same step as Step takes: the real loop, not a copy
+    wait_for(lambda: reference.view().state == "paused" and reference.view().step == 1)
+    for a, b in zip(w.trainer.G.parameters(), reference.trainer.G.parameters()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    w.step(2)  # training goes on: the frames are gone
+    wait_for(lambda: w.view().state == "paused" and w.view().step == 3)
+    assert w.view().frames == ()
+
+
+def test_slow_step_refuses_a_running_training_and_image_data():
+    w = Worker(tiny(steps=100_000))
+    w.start()
+    with pytest.raises(RuntimeError, match="paused"):
+        w.slow_step()
+    w.pause()
+    images = Config.from_dict(
+        {
+            "data": {"name": "digits"},
+            "model": {"arch": "dcgan", "z_dim": 8, "width": 8, "d_batch_norm": False},
+            "train": {"batch_size": 16, "eval_every": 0},
+        }
+    )
+    with pytest.raises(RuntimeError, match="2-D data"):
+        Worker(images).slow_step()
 
 
 def test_thinned_keeps_an_evenly_spaced_bounded_selection():

@@ -12,7 +12,10 @@ import threading
 
 import torch
 
-POLL_SECONDS = 0.5  # the Train page's refresh period while training runs
+# The Train page's refresh period while training. Each poll's drawing holds the GIL,
+# and the training thread all but stops meanwhile (benchmarks/browser.py): 1 s halves
+# that cost and Chromium's redrawing against 0.5 s, and still shows every ~80 steps.
+POLL_SECONDS = float(os.environ.get("GANLAB_POLL_SECONDS", "1.0"))
 MAX_RUNNING = int(os.environ.get("GANLAB_MAX_TRAINERS", "2"))  # trainings at once, all sessions
 _running: set = set()  # the workers training now
 _lock = threading.Lock()

@@ -15,6 +15,7 @@ import streamlit as st
 import torch
 
 from ganlab.config import DATASETS, DEVICES, IMAGE_DATASETS, LOSSES, PRESETS, Config, preset
+from ganlab.dashboard import draw_panel
 
 DEFAULT_PRESET = "ring8"
 # widget key -> (config part, field); betas are two widgets, joined in `current_config`
@@ -39,6 +40,7 @@ FIELDS = {
     "cfg.seed": ("train", "seed"),
     "cfg.device": ("train", "device"),
 }
+DRAWING = ("modes", "mode_std", "title")  # the drawn data's fields, set by draw_panel
 
 
 def apply_preset() -> None:
@@ -56,18 +58,27 @@ def dataset_changed() -> None:
         state["cfg.dataset"] = name
 
 
+def use_drawing() -> None:
+    """Train on the drawn data (the drawing panel's button, a callback)."""
+    st.session_state["cfg.dataset"] = "drawn"
+    dataset_changed()
+
+
 def show_config(config: Config) -> None:
     """Put a config's values into the widgets (a callback, e.g. after loading a checkpoint)."""
     d = config.to_dict()
     for key, (part, name) in FIELDS.items():
         st.session_state[key] = d[part][name]
     st.session_state["cfg.beta1"], st.session_state["cfg.beta2"] = d["train"]["betas"]
+    if config.data.name == "drawn":
+        draw_panel.show_drawing(config.data)
 
 
 def differences(config: Config, other: Config) -> list[str]:
     """Names of the sidebar's settings whose values differ between two configs."""
     a, b = config.to_dict(), other.to_dict()
     names = [name for part, name in FIELDS.values() if a[part][name] != b[part][name]]
+    names += [name for name in DRAWING if a["data"][name] != b["data"][name]]
     return names + (["betas"] if a["train"]["betas"] != b["train"]["betas"] else [])
 
 
@@ -82,6 +93,8 @@ def current_config() -> tuple[Config | None, str | None]:
     for key, (part, name) in FIELDS.items():
         d.setdefault(part, {})[name] = state[key]
     d["train"]["betas"] = (state["cfg.beta1"], state["cfg.beta2"])
+    if d["data"]["name"] == "drawn":
+        d["data"].update(draw_panel.drawing())  # checked by DataConfig like every field
     # Live curves need frequent records; a record costs one host sync.
     d["train"]["log_every"] = 10 if d["data"]["name"] in IMAGE_DATASETS else 25
     is_image = d["data"]["name"] in IMAGE_DATASETS
@@ -118,8 +131,8 @@ def render() -> tuple[Config | None, str | None]:
         DATASETS,
         key="cfg.dataset",
         on_change=dataset_changed,
-        help="2-D toys and digits need no download; mnist, fashion_mnist, cifar10 and "
-        "folder read their files from data/",
+        help="2-D toys and digits need no download; drawn is the data you draw below the "
+        "controls; mnist, fashion_mnist, cifar10 and folder read their files from data/",
     )
     sb.selectbox("Loss", LOSSES, key="cfg.loss")
     with sb:

@@ -13,11 +13,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from ganlab import viz
+from ganlab import metrics, viz
 from ganlab.latent import sample_z
 from ganlab.train import Trainer
 
 N_POINTS = 512  # real and fake points drawn on a 2-D snapshot
+N_DIVERGENCE = 2000  # fakes binned for the grid KL and JS (fewer: noisier curves)
+MAP_RESOLUTION = 64  # decision_map's grid, which the divergence bins on too
 SNAPSHOT_BUDGET = 48 * 2**20  # bytes of snapshots one run may keep
 
 
@@ -51,7 +53,8 @@ class Snapshot:
 
     step: int
     grid: np.ndarray | None  # (H, W, 3) uint8, G(fixed noise) (image data)
-    decision: viz.DecisionMap | None  # D's map with real and fake points (2-D data)
+    decision: viz.DecisionMap | None  # D's map, points, arrows and G's manifold (2-D data)
+    divergence: dict[str, float] | None = None  # grid KL and JS, real vs fake (2-D data)
 
     def arrays(self) -> list[np.ndarray]:
         if self.grid is not None:
@@ -75,11 +78,15 @@ class Snapshotter:
         seed = cfg.train.seed
         pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[:N_POINTS]
         self.real = data.x.cpu()[pick]  # (N_POINTS, 2)
+        self.all_real = data.x.cpu()  # (N, 2): the divergence's reference
         self.bounds = viz.data_bounds(self.real)  # fixed axes: scrubbing does not jump
         self.z = sample_z(N_POINTS, cfg.model.z_dim, seed=seed + 3)  # (N_POINTS, z_dim)
+        self.z_divergence = sample_z(N_DIVERGENCE, cfg.model.z_dim, seed=seed + 4)
         self.labels = None  # conditional G: classes cycle 0, 1, 2, ... as for fixed_z
+        self.class_0 = None  # ... and the map and the manifold are those of class 0
         if cfg.model.conditional:
             self.labels = torch.arange(N_POINTS) % data.n_classes
+            self.class_0 = 0
 
     def take(self) -> Snapshot:
         """Runs on the training thread between two steps."""
@@ -89,20 +96,39 @@ class Snapshotter:
                 trainer.step_count, viz.image_grid(trainer.sample(trainer.fixed_z)), None
             )
         else:
-            fake = trainer.sample(self.z, labels=self.labels)  # (N_POINTS, 2)
-            decision = viz.decision_map(
-                trainer.D,
-                self.real,
-                fake,
-                loss=trainer.config.train.loss,
-                bounds=self.bounds,
-                labels=None if self.labels is None else 0,  # the map of class 0
-                fake_labels=self.labels,
-            )
-            snap = Snapshot(trainer.step_count, None, decision)
+            snap = Snapshot(trainer.step_count, None, self.decision(), self.divergence())
         for array in snap.arrays():
             array.setflags(write=False)  # shared with the page thread: nobody writes
         return snap
+
+    def decision(self, G: torch.nn.Module | None = None) -> viz.DecisionMap:
+        """D's map, the fixed noise's fakes, G's push and G's manifold, for G (by default
+        the G that samples are drawn from, trainer.G_ema). Training thread only."""
+        trainer = self.trainer
+        G = G or trainer.G_ema
+        fake = viz.generate(G, self.z, self.labels)  # (N_POINTS, 2)
+        decision = viz.decision_map(
+            trainer.D,
+            self.real,
+            fake,
+            loss=trainer.config.train.loss,
+            resolution=MAP_RESOLUTION,
+            bounds=self.bounds,
+            labels=self.class_0,
+            fake_labels=self.labels,
+        )
+        sheet = viz.manifold(G, trainer.config.model.z_dim, labels=self.class_0)
+        return decision._replace(manifold=sheet)
+
+    def divergence(self) -> dict[str, float]:
+        """Grid KL and JS between the data and N_DIVERGENCE fakes, on the map's grid."""
+        labels = (
+            None
+            if self.class_0 is None
+            else torch.arange(N_DIVERGENCE) % self.trainer.data.n_classes
+        )
+        fake = viz.generate(self.trainer.G_ema, self.z_divergence, labels)
+        return metrics.grid_divergence(self.all_real, fake, self.bounds, bins=MAP_RESOLUTION)
 
     @staticmethod
     def store_for(snap: Snapshot) -> Thinned:

@@ -1,26 +1,21 @@
 """The Train page: settings, controls, and a live view of a run in the background.
 
 The buttons act through callbacks, which run before the page is drawn, so every run of
-the page draws the state after the click. The live view is a fragment that reruns
-every POLL_SECONDS while the worker trains (and not at all otherwise): it reads one
-`View` from the worker and draws it. Training never waits for it.
+the page draws the state after the click. The live view (live_view.py) is a fragment
+that reruns every POLL_SECONDS while the worker trains (and not at all otherwise).
+Training never waits for it. Below the controls: the drawing panel (draw_panel.py).
 """
 
 from __future__ import annotations
 
-import bisect
-
 import streamlit as st
 
-from ganlab import viz
 from ganlab.config import TWO_D_DATASETS, Config
-from ganlab.dashboard import sidebar
+from ganlab.dashboard import draw_panel, live_view, sidebar, slow_motion_view
 from ganlab.dashboard.machine import POLL_SECONDS
 from ganlab.dashboard.session import flash, session_slot, show_flashes
 from ganlab.dashboard.worker import View, Worker
-from ganlab.data import sample_2d
 
-PLOT_CONFIG = {"displayModeBar": False}
 BADGES = {"running": "green", "paused": "orange", "done": "blue", "error": "red"}
 
 
@@ -44,6 +39,9 @@ def _act(action: str) -> None:
             return
         if action in ("start", "resume"):
             worker.start()
+        elif action == "step" and st.session_state.get("train.slow") and not worker.data.is_image:
+            worker.slow_step()  # one step, as frames: D's part, then G's
+            slow_motion_view.start()
         elif action == "step":
             worker.step(int(st.session_state.get("train.n_steps", 1)))
         else:
@@ -74,9 +72,9 @@ def _load_checkpoint(key: str) -> None:
 
 
 # ----------------------------------------------------------------------------- page parts
-def _controls(view: View | None, problem: str | None) -> None:
+def _controls(view: View | None, problem: str | None, two_d: bool) -> None:
     state = view.state if view else None
-    cols = st.columns([1, 1, 1, 1, 1, 1])
+    cols = st.columns([1, 1, 1, 1, 1, 1, 1.4])
     startable = view is None and problem is None
     cols[0].button("Start", type="primary", on_click=_act, args=("start",), disabled=not startable)
     cols[1].button("Pause", on_click=_act, args=("pause",), disabled=state != "running")
@@ -89,6 +87,8 @@ def _controls(view: View | None, problem: str | None) -> None:
         "Steps per Step", min_value=1, value=1, key="train.n_steps", label_visibility="collapsed"
     )
     cols[5].button("Reset", on_click=_reset, disabled=view is None)
+    with cols[6]:
+        slow_motion_view.enabled(two_d)
 
 
 def _checkpoint_controls(worker: Worker | None) -> None:
@@ -112,100 +112,15 @@ def _checkpoint_controls(worker: Worker | None) -> None:
         )
 
 
-def metric_tiles(history: tuple) -> list[tuple[str, str]]:
-    """The dataset's metric tiles from the newest evaluated record, labelled with its step
-    (evaluations are rarer than records: a value from step 250 is not step 300's)."""
-    keys = ("modes_covered", "fd", "mmd")
-    r = next((r for r in reversed(history) if any(k in r for k in keys)), None)
-    if r is None:
-        return []
-    at = f" (step {r['step']:,})"
-    if "modes_covered" in r:
-        return [
-            ("Modes covered" + at, f"{r['modes_covered']} / {r['n_modes']}"),
-            ("High quality" + at, f"{r['high_quality']:.0%}"),
-        ]
-    if "fd" in r:
-        return [
-            ("Fréchet distance" + at, f"{r['fd']:.1f}"),
-            ("Classes" + at, f"{r['classes_covered']} / {r['n_classes']}"),
-        ]
-    return [("MMD" + at, f"{r['mmd']:.4f}")]
-
-
-def _status(view: View) -> None:
-    latest = view.latest or {}
-    tiles = [("Step", f"{view.step:,}")]
-    tiles.append(("Steps / s", f"{latest['steps_per_sec']:.0f}" if latest else "–"))
-    tiles.append(("D(x)", f"{latest['d_real']:.2f}" if latest else "–"))
-    tiles.append(("D(G(z))", f"{latest['d_fake']:.2f}" if latest else "–"))
-    tiles += metric_tiles(view.history)
-    for col, (label, value) in zip(st.columns(len(tiles)), tiles):
-        col.metric(label, value)
-
-
-def _scrubbed(view: View):
-    """The snapshot to draw: the newest, or the one the slider points at."""
-    snaps, state = view.snapshots, st.session_state
-    steps = [s.step for s in snaps]
-    follow = st.toggle("Follow live", value=True, key="train.follow")
-    if len(snaps) < 2:
-        return snaps[-1]
-    if follow or "train.scrub" not in state:
-        state["train.scrub"] = steps[-1]
-    state["train.scrub"] = min(max(state["train.scrub"], steps[0]), steps[-1])
-    chosen = st.slider(
-        "Scrub back through snapshots (step)",
-        steps[0],
-        steps[-1],
-        key="train.scrub",
-        disabled=follow,
-    )
-    return snaps[max(0, bisect.bisect_right(steps, chosen) - 1)]
-
-
-def _picture(view: View) -> None:
-    snap = _scrubbed(view)
-    if snap.decision is not None:
-        st.markdown(f"**Step {snap.step}**: D's map (blue = real), real and fake points, G's push")
-    else:
-        st.markdown(f"**Step {snap.step}**: G(the same fixed noise at every step)")
-    key = "train.map" if snap.decision is not None else "train.samples"
-    st.plotly_chart(
-        viz.snapshot_figure(snap.decision, snap.grid), key=key, width="stretch", config=PLOT_CONFIG
-    )
-
-
-def _live(polling: bool, dataset: str | None) -> None:
-    """The fragment: status, picture and curves of this session's run."""
-    worker = session_slot().worker
-    if worker is None:
-        st.info("Press **Start** to train, or **Step** to take a few steps at a time.")
-        if dataset in TWO_D_DATASETS:
-            real = sample_2d(dataset, 1000, seed=0)[0]
-            st.plotly_chart(viz.points_figure(real), key="train.preview", config=PLOT_CONFIG)
-        return
-    view = worker.view()
-    if polling and view.state != "running":
-        st.rerun()  # the run ended on its own: redraw the controls and stop polling
-    if view.error:
-        st.error(f"{view.error}. Training is paused; press Reset to start again.")
-    _status(view)
-    left, right = st.columns(2)
-    with left:
-        if view.snapshots:
-            _picture(view)
-    with right:
-        fig = viz.loss_figure(view.history, grad_norms=True)
-        st.plotly_chart(fig, key="train.curves", width="stretch", config=PLOT_CONFIG)
-
-
 def _summary(config: Config | None) -> str:
     if config is None:
         return "Fix the setting below to train."
     t = config.train
+    name = config.data.name
+    if name == "drawn":
+        name = f"drawn “{config.data.title or 'untitled'}” ({len(config.data.modes)} modes)"
     return (
-        f"{config.data.name} · {config.resolved_arch} · {t.loss} loss · "
+        f"{name} · {config.resolved_arch} · {t.loss} loss · "
         f"lr G {t.lr_g:g} / D {t.lr_d:g} · batch {t.batch_size} · seed {t.seed}"
     )
 
@@ -219,13 +134,17 @@ def render() -> None:
     if problem:
         st.error(problem)
     view = worker.view() if worker else None
-    _controls(view, problem)
+    data = worker.config.data if worker else (config.data if config else None)
+    _controls(view, problem, two_d=data is not None and data.name in TWO_D_DATASETS)
     if view is not None:
         st.markdown(f"State: :{BADGES.get(view.state, 'gray')}-badge[{view.state}]")
     changed = sidebar.differences(config, worker.config) if worker and config else []
     if changed:
         st.info(f"Settings changed ({', '.join(changed)}): press Reset to train with them.")
     _checkpoint_controls(worker)
+    dataset = st.session_state.get("cfg.dataset")
+    if dataset in TWO_D_DATASETS:
+        draw_panel.render(dataset, use=sidebar.use_drawing, training=worker is not None)
     polling = view is not None and view.state == "running"
-    live = st.fragment(_live, run_every=POLL_SECONDS if polling else None)
-    live(polling, config.data.name if config else None)
+    live = st.fragment(live_view.render, run_every=POLL_SECONDS if polling else None)
+    live(polling, config)

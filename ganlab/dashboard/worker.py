@@ -11,6 +11,7 @@ and runs between two steps, so nothing else ever touches the model. No Streamlit
     worker.start()                 # train up to config.train.steps, in the background
     worker.view().step             # read at any time, from any thread
     worker.pause(); worker.step(10); worker.stop()
+    worker.slow_step()             # paused, 2-D data: one step as frames (slow_motion.py)
 
 States: "paused" -> start()/step(n) -> "running" -> "done" (target reached) or "paused"
 (pause(), or the n steps of step(n) are done) or "error" (the loss diverged: the message
@@ -36,6 +37,7 @@ import torch
 from ganlab import checkpoint
 from ganlab.config import Config
 from ganlab.dashboard import machine
+from ganlab.dashboard.slow_motion import Frame, play_step
 from ganlab.dashboard.snapshots import Snapshot, Snapshotter, Thinned
 from ganlab.train import Record, Trainer, TrainingDiverged
 
@@ -73,6 +75,7 @@ class View:
     error: str | None
     history: tuple[Record, ...]  # thinned trainer records, the latest always last
     snapshots: tuple[Snapshot, ...]  # thinned, the latest always last
+    frames: tuple[Frame, ...] = ()  # the last slow-motion step's frames (see slow_step)
 
     @property
     def latest(self) -> Record | None:
@@ -107,6 +110,7 @@ class Worker:
         self._latest_record = self.trainer.history[-1] if self.trainer.history else None
         self._snapshots: Thinned | None = None  # sized from the first snapshot
         self._latest_snapshot: Snapshot | None = None
+        self._frames: tuple[Frame, ...] = ()
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._run, self._stop, self._wake = threading.Event(), threading.Event(), threading.Event()
         self._unsubscribe = self.trainer.subscribe(self._on_record)
@@ -156,6 +160,30 @@ class Worker:
             self._thread.join(timeout)
         self._set_state("stopped")
 
+    def slow_step(self) -> tuple[Frame, ...]:
+        """One step played as its parts (2-D data, while paused): returns its frames,
+        which the views show until training goes on. Raises RuntimeError otherwise."""
+        with self._lock:
+            state = self._state
+        if state not in ("paused", "done"):
+            raise RuntimeError(f"slow motion needs a paused training, this one is {state}")
+        if self.data.is_image:
+            raise RuntimeError("slow motion draws D's map: it is for 2-D data")
+
+        def play(trainer: Trainer) -> tuple[Frame, ...]:
+            try:
+                frames = play_step(trainer, self._snapshotter)
+            except Exception as e:  # divergence: shown like a failed step, never raised on
+                self._fail(e)
+                raise
+            with self._lock:
+                self._step, self._frames = trainer.step_count, frames
+                self._target = max(self._target, self._step)
+            self._snapshot()
+            return frames
+
+        return self.call(play)
+
     def call(self, fn: Callable[[Trainer], T], timeout: float = 120.0) -> T:
         """fn(trainer), run on the worker thread between two steps; returns its result."""
         if self._thread is threading.current_thread() or not self.alive:
@@ -181,7 +209,13 @@ class Worker:
             snaps = list(self._snapshots.items) if self._snapshots else []
             _append_if_missing(snaps, self._latest_snapshot)
             return View(
-                self._state, self._step, self._target, self._error, tuple(history), tuple(snaps)
+                self._state,
+                self._step,
+                self._target,
+                self._error,
+                tuple(history),
+                tuple(snaps),
+                self._frames,
             )
 
     def checkpoint_bytes(self) -> bytes:
@@ -210,6 +244,7 @@ class Worker:
         machine.claim(self)  # may raise BusyError; then nothing changed
         with self._lock:
             self._target, self._finish, self._state = target, finish, "running"
+            self._frames = ()  # training goes on: the slow-motion frames are history
             self._run.set()
         self._wake.set()
 

@@ -8,10 +8,12 @@ deterministic (no random trace ids) and small enough to redraw twice a second.
     grid = image_grid(trainer.sample(trainer.fixed_z), nrow=8)  # (H, W, 3) uint8
     fig = decision_map_figure(trainer.G, trainer.D, real, fake) # 2-D: D's map + G's arrows
     strip = interpolation_strip(trainer.G, z[0], z[1], steps=8) # a latent walk
+    fig = manifold_figure(trainer.G, z_dim=2, real=real)        # 2-D: G's warped noise grid
 """
 
 from ganlab.viz.curves import loss_figure
 from ganlab.viz.decision import (
+    LAYERS,
     DecisionMap,
     data_bounds,
     decision_map,
@@ -20,10 +22,12 @@ from ganlab.viz.decision import (
 )
 from ganlab.viz.display import show
 from ganlab.viz.images import image_grid, images_figure, to_png
+from ganlab.viz.manifold import manifold, manifold_figure, manifold_trace, noise_plane
 from ganlab.viz.snapshot import snapshot_figure
 from ganlab.viz.walks import generate, interpolation_strip, points_figure, strip_figure
 
 __all__ = [
+    "LAYERS",
     "DecisionMap",
     "data_bounds",
     "decision_map",
@@ -33,6 +37,10 @@ __all__ = [
     "images_figure",
     "interpolation_strip",
     "loss_figure",
+    "manifold",
+    "manifold_figure",
+    "manifold_trace",
+    "noise_plane",
     "plot_decision_map",
     "points_figure",
     "show",

@@ -18,6 +18,8 @@ import torch.nn as nn
 from torch import Tensor
 
 from ganlab import losses
+from ganlab.checks import check_choice
+from ganlab.viz.manifold import manifold_trace
 from ganlab.viz.style import ARROW_COLOUR, FAKE_COLOUR, FONT, REAL_COLOUR
 
 
@@ -32,6 +34,17 @@ class DecisionMap(NamedTuple):
     real: np.ndarray  # (N, 2)
     fake: np.ndarray  # (M, 2)
     push: np.ndarray  # (M, 2): -d g_loss / d x at each fake, per sample
+    manifold: np.ndarray | None = None  # (n, n, 2): G's warped noise grid (viz.manifold)
+
+
+# The layers `plot_decision_map` can draw, GAN Lab's toggles: name -> what it shows.
+LAYERS = {
+    "map": "D's map",
+    "real": "real points",
+    "fake": "fake points",
+    "arrows": "G's arrows",
+    "manifold": "G's manifold",
+}
 
 
 def data_bounds(points: Tensor, margin: float = 0.25) -> tuple[float, float, float, float]:
@@ -99,80 +112,99 @@ def decision_map(
     )
 
 
-def _arrow_segments(start: np.ndarray, vec: np.ndarray) -> tuple[list, list]:
-    """x, y lists of line segments (None-separated) drawing arrows start -> start + vec."""
-    xs: list = []
-    ys: list = []
-    for (px_, py_), (vx, vy) in zip(start.tolist(), vec.tolist()):
-        ex, ey = px_ + vx, py_ + vy
-        # two barbs at 25% of the shaft, turned +-25 degrees back from the tip
-        for c, s in ((0.906, 0.423), (0.906, -0.423)):
-            bx, by = -(vx * c - vy * s) * 0.25, -(vx * s + vy * c) * 0.25
-            xs += [ex + bx, ex, None]
-            ys += [ey + by, ey, None]
-        xs += [px_, ex, None]
-        ys += [py_, ey, None]
-    return xs, ys
+def _arrow_segments(start: np.ndarray, vec: np.ndarray) -> np.ndarray:
+    """(9 M, 2) points drawing M arrows start -> start + vec as NaN-separated segments:
+    per arrow two barbs (25% of the shaft, turned +-25 degrees back from the tip), then
+    the shaft. numpy, not lists: plotly checks a list of 1,000 floats 10x slower."""
+    end = start + vec  # (M, 2)
+    rotate = np.array([[[0.906, 0.423], [-0.423, 0.906]], [[0.906, -0.423], [0.423, 0.906]]])
+    barbs = -0.25 * np.einsum("mj,bjk->bmk", vec, rotate)  # (2, M, 2): vec turned +-25 deg
+    gap = np.full_like(start, np.nan)
+    parts = [end + barbs[0], end, gap, end + barbs[1], end, gap, start, end, gap]
+    return np.stack(parts, 1).reshape(-1, 2)  # (M, 9, 2) -> (9 M, 2)
 
 
-def _dots(xy: np.ndarray, name: str, colour: str) -> go.Scatter:
+def _dots(xy: np.ndarray, name: str, colour: str) -> dict:
     """2-D points (N, 2) as a scatter trace of small dots with a white rim."""
     marker = {"size": 5, "line": {"width": 0.5, "color": "white"}, "color": colour}
-    return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=marker)
+    return _scatter(xy, name, mode="markers", marker=marker)
 
 
-def plot_decision_map(
-    dm: DecisionMap, arrow_length: float = 0.08, max_arrows: int = 128
-) -> go.Figure:
-    """Heat map of D, real (dark) and fake (orange) points, G's push as arrows.
+def _scatter(xy: np.ndarray, name: str, **style: Any) -> dict:
+    """A scatter trace as a plain dict: plotly checks it once, in go.Figure."""
+    return {"type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "name": name, **style}
 
-    Arrows share one scale: the longest is `arrow_length` of the plot's width, so a
-    vanishing gradient (a saturated loss) shows as short arrows next to long ones.
-    """
-    width = float(dm.xs[-1] - dm.xs[0])
-    norms = np.linalg.norm(dm.push, axis=1)
-    scale = arrow_length * width / max(float(norms.max(initial=0.0)), 1e-12)
-    shown = slice(0, max_arrows)
-    ax, ay = _arrow_segments(dm.fake[shown], dm.push[shown] * scale)
-    colorbar = {"title": {"text": "D(x)<br>blue: real" if dm.probability else "D's score"}}
+
+def _lines(xy: np.ndarray, name: str, colour: str, width: float, **style: Any) -> dict:
+    line = {"color": colour, "width": width}
+    return _scatter(xy, name, mode="lines", hoverinfo="skip", line=line, **style)
+
+
+def _heat(dm: DecisionMap) -> dict:
+    """D's score as a heat map: blue where D says real, red where it says fake."""
+    title = "D(x)<br>blue: real<br>red: fake" if dm.probability else "D's score<br>blue: real"
     # A probability is drawn on the fixed scale 0 (red) .. 1/2 (white) .. 1 (blue), so an
     # undecided D looks pale and two frames compare by colour; a raw score has no fixed
     # range, so its scale stretches to the map, centred on the loss's decision boundary.
     scale = {"zmin": 0.0, "zmax": 1.0} if dm.probability else {"zmid": dm.midpoint}
-    heat = go.Heatmap(
-        x=dm.xs,
-        y=dm.ys,
-        z=dm.score,
-        colorscale="RdBu",
-        colorbar=colorbar,
+    return {
+        "type": "heatmap",
+        "x": dm.xs,
+        "y": dm.ys,
+        "z": dm.score,
+        "name": "D's map",
+        "colorscale": "RdBu",
+        "colorbar": {"title": {"text": title}, "thickness": 14},
         **scale,
-        hoverinfo="skip",
-        opacity=0.85,
-    )
-    fig = go.Figure(
-        [
-            heat,
-            _dots(dm.real, "real", REAL_COLOUR),
-            _dots(dm.fake, "fake G(z)", FAKE_COLOUR),
-            go.Scatter(
-                x=ax,
-                y=ay,
-                mode="lines",
-                name="G's push",
-                hoverinfo="skip",
-                line={"color": ARROW_COLOUR, "width": 1.2},
-            ),
-        ]
-    )
-    fig.update_xaxes(range=[dm.xs[0], dm.xs[-1]], constrain="domain")
-    fig.update_yaxes(range=[dm.ys[0], dm.ys[-1]], scaleanchor="x", scaleratio=1)
-    fig.update_layout(
-        margin={"l": 30, "r": 10, "t": 30, "b": 30},
-        uirevision="map",
-        legend={"orientation": "h", "y": -0.08},
-        font=FONT,
-    )
-    return fig
+        "hoverinfo": "skip",
+        "opacity": 0.85,
+    }
+
+
+def plot_decision_map(
+    dm: DecisionMap,
+    arrow_length: float = 0.08,
+    max_arrows: int = 128,
+    layers: tuple[str, ...] = tuple(LAYERS),
+    trail: np.ndarray | None = None,
+) -> go.Figure:
+    """Heat map of D, real (dark) and fake (orange) points, G's push as arrows, and G's
+    manifold when the map holds one: each drawn when its name (see LAYERS) is in `layers`.
+
+    Arrows share one scale: the longest is `arrow_length` of the plot's width, so a
+    vanishing gradient (a saturated loss) shows as short arrows next to long ones.
+    trail (M, 2): where the fakes were before (slow motion): a faint line to each one now.
+    Built from plain dicts, checked once (the dashboard redraws this at every poll).
+    """
+    for layer in layers:
+        check_choice("layer", layer, tuple(LAYERS))
+    width = float(dm.xs[-1] - dm.xs[0])
+    norms = np.linalg.norm(dm.push, axis=1)
+    scale = arrow_length * width / max(float(norms.max(initial=0.0)), 1e-12)
+    shown = slice(0, max_arrows)
+    traces = [_heat(dm)] if "map" in layers else []
+    if "manifold" in layers and dm.manifold is not None:
+        traces.append(manifold_trace(dm.manifold))
+    if "real" in layers:
+        traces.append(_dots(dm.real, "real data", REAL_COLOUR))
+    if trail is not None:
+        gone, now = trail[shown], dm.fake[shown]
+        moves = np.stack([gone, now, np.full_like(gone, np.nan)], 1).reshape(-1, 2)
+        traces.append(_lines(moves, "where G's step moved them", FAKE_COLOUR, 2, opacity=0.6))
+    if "fake" in layers:
+        traces.append(_dots(dm.fake, "fake G(z)", FAKE_COLOUR))
+    if "arrows" in layers:
+        arrows = _arrow_segments(dm.fake[shown], dm.push[shown] * scale)
+        traces.append(_lines(arrows, "G's push (arrows)", ARROW_COLOUR, 1.2))
+    layout = {
+        "xaxis": {"range": [dm.xs[0], dm.xs[-1]], "constrain": "domain"},
+        "yaxis": {"range": [dm.ys[0], dm.ys[-1]], "scaleanchor": "x", "scaleratio": 1},
+        "margin": {"l": 30, "r": 10, "t": 30, "b": 30},
+        "uirevision": "map",
+        "legend": {"orientation": "h", "y": -0.08},
+        "font": FONT,
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def decision_map_figure(

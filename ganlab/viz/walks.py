@@ -34,10 +34,15 @@ def interpolation_strip(
 
 
 @torch.no_grad()
-def generate(G: nn.Module, z: Tensor, labels: int | None = None) -> Tensor:
-    """G(z) in eval mode on the CPU; `labels`: one class for all rows (conditional G)."""
+def generate(G: nn.Module, z: Tensor, labels: int | Tensor | None = None) -> Tensor:
+    """G(z) in eval mode on the CPU; `labels` (conditional G): one class for all rows,
+    or a class per row (N,)."""
     device = next(G.parameters()).device
-    y = None if labels is None else torch.full((len(z),), labels, device=device)
+    y = labels
+    if isinstance(labels, int):
+        y = torch.full((len(z),), labels, device=device)
+    elif labels is not None:
+        y = labels.to(device)
     was_training = G.training
     G.eval()
     try:
