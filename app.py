@@ -1,6 +1,7 @@
 """The ganlab dashboard: `streamlit run app.py`.
 
-Thin on purpose: the pages live in ganlab/dashboard/ (train_page.py, latent_page.py).
+Thin on purpose: the pages live in ganlab/dashboard/ (train_page.py, latent_page.py,
+dirac_page.py, compare_page.py).
 """
 
 import streamlit as st
@@ -16,6 +17,8 @@ page = st.navigation(
     [
         st.Page(PAGES / "train.py", title="Train", icon=":material/model_training:", default=True),
         st.Page(PAGES / "latent.py", title="Latent explorer", icon=":material/gesture:"),
+        st.Page(PAGES / "dirac.py", title="Dirac-GAN", icon=":material/swap_calls:"),
+        st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare:"),
     ]
 )
 page.run()

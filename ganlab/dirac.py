@@ -26,6 +26,16 @@ from ganlab.checks import check_choice, check_int, check_non_negative, check_pos
 
 N_NOISE = 64  # instance noise as fixed normal quantiles: the same expectation every call
 UPDATES = ("simultaneous", "alternating")
+# What the linearisation at (0, 0) predicts (`Game.stability`), one word each:
+VERDICTS = {
+    "converges": "every eigenvalue has a negative real part: the walk spirals in",
+    "circles": "the eigenvalues are purely imaginary: no linear convergence; the walk "
+    "circles, spirals out, or creeps in only through slow nonlinear terms",
+    "stalls": "the eigenvalues are zero: no pull towards (0, 0), not even a rotation",
+    "diverges": "an eigenvalue has a positive real part: the walk is pushed away",
+    "no fixed point": "the field is not differentiable at (0, 0), so it has no eigenvalues",
+}
+TOL = 1e-9  # |real part| below this counts as zero (autograd in float64)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,13 @@ class Game:
         v_theta, v_psi = self.velocity(p).detach()
         return v_theta, v_psi
 
+    def field_grid(self, thetas: Tensor, psis: Tensor) -> tuple[Tensor, Tensor]:
+        """The velocity on a grid: (v_theta, v_psi), each (len(psis), len(thetas)),
+        entry [i, j] at (thetas[j], psis[i])."""
+        rows = [[self.field(t, p) for t in thetas.tolist()] for p in psis.tolist()]
+        v = torch.tensor([[[float(a), float(b)] for a, b in row] for row in rows])
+        return v[..., 0], v[..., 1]
+
     def jacobian(self) -> Tensor:
         """The (2, 2) Jacobian of v at the equilibrium (0, 0), rows (theta, psi)."""
         p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
@@ -93,6 +110,17 @@ class Game:
                 "the equilibrium, so it has no eigenvalues there; use trajectory()",
             )
         return torch.linalg.eigvals(self.jacobian())
+
+    def stability(self) -> str:
+        """What the Jacobian at (0, 0) predicts for small steps: a key of VERDICTS."""
+        if self.gp:
+            return "no fixed point"
+        eig = self.eigenvalues()
+        if eig.real.max() < -TOL:
+            return "converges"
+        if eig.real.max() > TOL:
+            return "diverges"
+        return "circles" if eig.imag.abs().max() > TOL else "stalls"
 
     def trajectory(
         self,

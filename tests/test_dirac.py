@@ -96,3 +96,27 @@ def test_the_game_is_played_in_float64():
         assert loss.dtype == torch.float64
     step = Game("wasserstein").trajectory(START, lr=0.1, steps=1, update="alternating")[1]
     assert_close(step, torch.tensor([1.09, 0.9], dtype=torch.float64), rtol=1e-15, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "game, verdict",
+    [
+        (Game("non_saturating"), "circles"),
+        (Game("wasserstein"), "circles"),
+        (Game("least_squares"), "stalls"),
+        (Game("minimax", r1=1.0), "converges"),
+        (Game("non_saturating", noise=0.5), "converges"),
+        (Game("wasserstein", gp=1.0), "no fixed point"),
+    ],
+)
+def test_stability_names_what_the_eigenvalues_predict(game, verdict):
+    assert game.stability() == verdict
+
+
+def test_the_field_grid_is_the_field_at_each_point():
+    game = Game("hinge", r1=0.5)
+    thetas, psis = torch.tensor([-1.0, 0.0, 0.5]), torch.tensor([0.25, 2.0])
+    v_theta, v_psi = game.field_grid(thetas, psis)
+    assert v_theta.shape == v_psi.shape == (2, 3)
+    expected = game.field(0.5, 0.25)  # column 2, row 0
+    assert_close((v_theta[0, 2], v_psi[0, 2]), tuple(v.float() for v in expected))

@@ -1,4 +1,5 @@
-"""The Streamlit dashboard: a Train page and a Latent explorer (run `streamlit run app.py`).
+"""The Streamlit dashboard (run `streamlit run app.py`): Train, Latent explorer, Dirac-GAN
+and Compare pages.
 
 worker.py trains in a background thread and knows nothing of Streamlit; session.py
 gives each browser session its own worker; the *_page.py modules draw the pages.

@@ -25,13 +25,18 @@ class BusyError(RuntimeError):
     """MAX_RUNNING trainings are already running in this process."""
 
 
+def threads_per_training() -> int:
+    """torch threads per training: the cores shared out over MAX_RUNNING trainings."""
+    return max(1, (os.cpu_count() or 2) // max(1, MAX_RUNNING))
+
+
 def configure_threads() -> int:
     """Share the cores between concurrent trainings and leave the page responsive.
 
     torch's intra-op thread pool is process-wide: 2 cores and MAX_RUNNING = 2 give 1
     thread, so two trainings never oversubscribe the machine.
     """
-    n = max(1, (os.cpu_count() or 2) // max(1, MAX_RUNNING))
+    n = threads_per_training()
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     return n

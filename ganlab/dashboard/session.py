@@ -34,6 +34,15 @@ def session_slot() -> Slot:
     return Slot()
 
 
+@st.cache_resource(
+    scope="session", on_release=lambda pair: [s.close() for s in pair], show_spinner=False
+)
+def pair_slots() -> tuple[Slot, Slot]:
+    """This session's two slots for the Compare page's runs A and B (apart from the Train
+    page's slot, so comparing never stops the run being trained there)."""
+    return Slot(), Slot()
+
+
 def flash(kind: str, message: str) -> None:
     """Queue a message for the next run of the page (callbacks run before the page)."""
     st.session_state.setdefault("flash", []).append((kind, message))

@@ -9,8 +9,10 @@ deterministic (no random trace ids) and small enough to redraw twice a second.
     fig = decision_map_figure(trainer.G, trainer.D, real, fake) # 2-D: D's map + G's arrows
     strip = interpolation_strip(trainer.G, z[0], z[1], steps=8) # a latent walk
     fig = manifold_figure(trainer.G, z_dim=2, real=real)        # 2-D: G's warped noise grid
+    fig = dirac_field_figure(Game("hinge", r1=1.0), walks)     # the Dirac-GAN's plane
 """
 
+from ganlab.viz.compare import compare_figure
 from ganlab.viz.curves import loss_figure
 from ganlab.viz.decision import (
     LAYERS,
@@ -20,6 +22,7 @@ from ganlab.viz.decision import (
     decision_map_figure,
     plot_decision_map,
 )
+from ganlab.viz.dirac import dirac_field_figure, eigenvalue_figure
 from ganlab.viz.display import show
 from ganlab.viz.images import image_grid, images_figure, to_png
 from ganlab.viz.manifold import manifold, manifold_figure, manifold_trace, noise_plane
@@ -29,9 +32,12 @@ from ganlab.viz.walks import generate, interpolation_strip, points_figure, strip
 __all__ = [
     "LAYERS",
     "DecisionMap",
+    "compare_figure",
     "data_bounds",
     "decision_map",
     "decision_map_figure",
+    "dirac_field_figure",
+    "eigenvalue_figure",
     "generate",
     "image_grid",
     "images_figure",
