@@ -200,7 +200,7 @@ ZH = {
         "还没有训练，所以这个生成器未经训练（它的输出是噪声）。请在“训练”页面训练，或上传一个检查点。"
     ),
     "Exploring {about}.": "正在探索：{about}。",
-    "Four corners (a grid of walks)": "四个角（一组插值路径组成的网格）",
+    "Four corners (a grid of walks)": "四个角（插值网格）",
     "Interpolation": "插值",
     "lerp": "线性插值（lerp）",
     "slerp": "球面插值（slerp）",
