@@ -128,12 +128,19 @@ def test_the_scan_finds_english_and_lets_names_and_code_through():
     assert english_left("（英文原文）something new") == ["something", "new"]
 
 
-def test_a_string_left_out_of_the_table_fails_the_scan(monkeypatch):
+@pytest.mark.parametrize(
+    "page, english",
+    [(None, "Draw your own data"), (DIRAC, "vector field"), (DIRAC, "imaginary part")],
+    ids=["an expander", "a trace name", "an axis title and a table column"],
+)
+def test_a_string_left_out_of_the_table_fails_the_scan(monkeypatch, page, english):
     at = zh_app()
+    if page:
+        at.switch_page(page).run()
     assert untranslated(at) == []
-    monkeypatch.delitem(ZH, "Draw your own data")
+    monkeypatch.delitem(ZH, english)
     at.run()
-    assert untranslated(at) == ["Draw your own data"]
+    assert set(untranslated(at)) == {english}
 
 
 # ----------------------------------------------------------------------------- the pages
