@@ -2,12 +2,16 @@
 
 The server, the browser and the screenshot folder are test_browser.py's fixtures
 (imported, so this module starts its own server the same way). Takes the README's
-screenshots dashboard_dirac.png and dashboard_compare.png (see test_browser.py).
+screenshots dashboard_dirac.png and dashboard_compare.png (see test_browser.py), and
+README.zh.md's dashboard_train_zh.png.
 """
 
 import os
 import re
+import shutil
+import subprocess
 
+import pytest
 from test_browser import LIVE, browser, expect, idle, images, open_app, server  # noqa: F401
 
 PROJECTOR = {"width": 1280, "height": 720}
@@ -67,4 +71,32 @@ def test_compare_page_trains_two_runs_side_by_side(server, browser, images):  # 
     assert (images / "dashboard_compare.png").stat().st_size > 10_000
     page.get_by_role("button", name="Reset").click()  # frees the machine's two places
     expect(page.get_by_role("button", name="Start")).to_be_enabled(timeout=LIVE)
+    page.context.close()
+
+
+def _has_cjk_font() -> bool:
+    """A font with Chinese glyphs for Chromium (Debian: fonts-noto-cjk), else tofu boxes."""
+    if shutil.which("fc-list") is None:
+        return False
+    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    return bool(found.strip())
+
+
+def test_the_train_page_in_chinese(server, browser, images):  # noqa: F811
+    if not _has_cjk_font():
+        pytest.skip("no Chinese font: `sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu)")
+    page = open_app(browser, server)
+    page.get_by_text("中文", exact=True).click()
+    expect(page.get_by_role("heading", name="训练一个 GAN")).to_be_visible(timeout=LIVE)
+    expect(page.get_by_role("link", name="潜在空间探索")).to_be_visible()  # the page titles
+    page.get_by_role("button", name="开始").click()
+    expect(page.get_by_text("覆盖的模式数").first).to_be_visible(timeout=3 * LIVE)  # step 250
+    expect(page.locator(".gtitle").first).to_contain_text("第", timeout=LIVE)  # the curves
+    page.get_by_role("button", name="暂停").click()
+    expect(page.get_by_text("已暂停", exact=True)).to_be_visible(timeout=LIVE)
+    idle(page)
+    page.screenshot(path=images / "dashboard_train_zh.png")
+    assert (images / "dashboard_train_zh.png").stat().st_size > 10_000
+    page.get_by_role("link", name="对比").click()  # the choice holds on another page
+    expect(page.get_by_role("heading", name="对比两次训练")).to_be_visible(timeout=LIVE)
     page.context.close()

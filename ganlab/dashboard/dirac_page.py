@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from ganlab import viz
+from ganlab.dashboard import i18n
+from ganlab.dashboard.i18n import t
 from ganlab.dirac import UPDATES, VERDICTS, Game
 from ganlab.losses import LOSSES
 from ganlab.viz.dirac import view_half_width
@@ -41,15 +44,19 @@ def _plane(game: Game, start: tuple[float, float], lr: float, steps: int) -> tup
 def _controls() -> tuple[Game, tuple[float, float], float, int]:
     """The settings (in the sidebar): the game, the start point, the learning rate and the steps."""
     loss = st.selectbox(  # minimax first: the paper's Figure 1
-        "Loss", list(LOSSES), key="dirac.loss", help="The package's losses (ganlab.losses)"
+        t("Loss"),
+        list(LOSSES),
+        key="dirac.loss",
+        help=t("The package's losses (ganlab.losses)"),
+        format_func=i18n.translator(),
     )
-    st.caption(LOSSES[loss].summary)
+    st.caption(t(LOSSES[loss].summary))
     weights = {}
     for field, (label, weight_label, default) in REGULARISERS.items():
         c1, c2 = st.columns(2, vertical_alignment="bottom")
-        on = c1.toggle(label, key=f"dirac.{field}")
+        on = c1.toggle(t(label), key=f"dirac.{field}")
         weight = c2.number_input(
-            weight_label,
+            t(weight_label),
             min_value=0.0,
             value=default,
             step=0.1,
@@ -58,12 +65,14 @@ def _controls() -> tuple[Game, tuple[float, float], float, int]:
         )
         weights[field] = weight if on else 0.0
     c1, c2 = st.columns(2)
-    lr = c1.number_input("Learning rate", min_value=1e-3, max_value=1.0, value=0.1, key="dirac.lr")
-    steps = c2.number_input(
-        "Steps", min_value=10, max_value=2000, value=500, step=100, key="dirac.steps"
+    lr = c1.number_input(
+        t("Learning rate"), min_value=1e-3, max_value=1.0, value=0.1, key="dirac.lr"
     )
-    theta = c1.number_input("Start θ", -3.0, 3.0, 1.0, step=0.1, key="dirac.theta")
-    psi = c2.number_input("Start ψ", -3.0, 3.0, 1.0, step=0.1, key="dirac.psi")
+    steps = c2.number_input(
+        t("Steps"), min_value=10, max_value=2000, value=500, step=100, key="dirac.steps"
+    )
+    theta = c1.number_input(t("Start θ"), -3.0, 3.0, 1.0, step=0.1, key="dirac.theta")
+    psi = c2.number_input(t("Start ψ"), -3.0, 3.0, 1.0, step=0.1, key="dirac.psi")
     return Game(loss, **weights), (theta, psi), lr, int(steps)
 
 
@@ -73,9 +82,13 @@ def _distances(walks: dict, steps: int) -> None:
         start, end = points[0].norm().item(), points[-1].norm().item()
         finite = math.isfinite(end)
         col.metric(
-            f"{update.capitalize()}: distance to (0, 0) after {steps} steps",
-            f"{end:.3f}" if finite else "∞ (diverged)",
-            delta=f"{end - start:+.3f} from the start" if finite else None,
+            t(
+                "{update}: distance to (0, 0) after {steps} steps",
+                update=t(update.capitalize()),
+                steps=steps,
+            ),
+            f"{end:.3f}" if finite else t("∞ (diverged)"),
+            delta=t("{change:+.3f} from the start", change=end - start) if finite else None,
             delta_color="inverse",
         )
 
@@ -84,32 +97,38 @@ def _eigenvalues(game: Game) -> None:
     """The table, the complex plane and the caption saying what they predict."""
     verdict = game.stability()
     eig = None if verdict == "no fixed point" else game.eigenvalues()
-    st.markdown("**Jacobian's eigenvalues at (0, 0)**")
-    st.caption(f"Prediction: **{verdict}**. {VERDICTS[verdict].capitalize()}.")
+    st.markdown(t("**Jacobian's eigenvalues at (0, 0)**"))
+    meaning = t(VERDICTS[verdict].capitalize())
+    st.caption(t("Prediction: **{verdict}**. {meaning}.", verdict=t(verdict), meaning=meaning))
     if eig is None:
-        st.warning("No eigenvalues to show: the walks say what happens instead.")
+        st.warning(t("No eigenvalues to show: the walks say what happens instead."))
     else:
         table = pd.DataFrame(
-            {"real part": eig.real.tolist(), "imaginary part": eig.imag.tolist()},
+            {t("real part"): eig.real.tolist(), t("imaginary part"): eig.imag.tolist()},
             index=["λ₁", "λ₂"],
         )
         st.table(table.round(4))
-    st.plotly_chart(viz.eigenvalue_figure(eig), key="dirac.plane", config=PLOT_CONFIG)
-    st.caption(MEANING)
+    fig = i18n.figure(viz.eigenvalue_figure(eig))
+    st.plotly_chart(fig, key="dirac.plane", config=PLOT_CONFIG)
+    st.caption(t(MEANING))
 
 
 def render() -> None:
-    st.title("The Dirac-GAN")
+    st.title(t("The Dirac-GAN"))
     st.caption(
-        "The smallest GAN (Mescheder, Geiger & Nowozin 2018): the data is one point at 0, "
-        "G generates the point θ, D(x) = ψ·x. Does gradient descent reach (θ, ψ) = (0, 0)?"
+        t(
+            "The smallest GAN (Mescheder, Geiger & Nowozin 2018): the data is one point at 0, "
+            "G generates the point θ, D(x) = ψ·x. Does gradient descent reach (θ, ψ) = (0, 0)?"
+        )
     )
     with st.sidebar:
         game, start, lr, steps = _controls()
     plane, spectrum = st.columns([1.6, 1], gap="medium")
     walks, figure = _plane(game, start, lr, steps)
     with plane:
-        st.plotly_chart(figure, key="dirac.field", config=PLOT_CONFIG)
+        # a copy: the cached figure stays English, whichever language drew it first
+        fig = i18n.figure(go.Figure(figure)) if i18n.chinese() else figure
+        st.plotly_chart(fig, key="dirac.field", config=PLOT_CONFIG)
         _distances(walks, steps)
     with spectrum:
         _eigenvalues(game)

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ganlab.config import DataConfig
+from ganlab.dashboard.i18n import message, t
 from ganlab.data import sample_drawn
 from ganlab.viz.style import FONT, REAL_COLOUR
 
@@ -39,7 +40,7 @@ def problem() -> str | None:
     try:
         DataConfig(name="drawn", **drawing())
     except ValueError as e:
-        return str(e)
+        return message(e)
     return None
 
 
@@ -89,7 +90,7 @@ def _figure(fields: dict) -> go.Figure:
         mode="markers",
         marker={"size": 6, "color": "rgba(0,0,0,0.04)"},
         hoverinfo="none",
-        name="click to place",
+        name=t("click to place"),
         showlegend=False,
     )
     traces = [targets]
@@ -101,7 +102,7 @@ def _figure(fields: dict) -> go.Figure:
                 y=x[:, 1].numpy(),
                 mode="markers",
                 marker={"size": 4, "color": REAL_COLOUR, "opacity": 0.5},
-                name="your data (a sample)",
+                name=t("your data (a sample)"),
                 hoverinfo="skip",
             )
         )
@@ -121,11 +122,13 @@ def _figure(fields: dict) -> go.Figure:
 def render(dataset: str | None, use: Callable[[], None], training: bool) -> None:
     """The drawing panel, in an expander (open while the drawn data is chosen and no run
     fills the page); `use` is the callback of its "Train on this drawing" button."""
-    with st.expander("Draw your own data", expanded=dataset == "drawn" and not training):
+    with st.expander(t("Draw your own data"), expanded=dataset == "drawn" and not training):
         st.caption(
-            "Click the plane to place a mode (or type its x and y). Each mode is a Gaussian "
-            "blob: a small size draws points, a large one blobs. Name your data, then "
-            "train on it."
+            t(
+                "Click the plane to place a mode (or type its x and y). Each mode is a Gaussian "
+                "blob: a small size draws points, a large one blobs. Name your data, then "
+                "train on it."
+            )
         )
         fields = drawing()
         left, right = st.columns([3, 2])
@@ -139,22 +142,22 @@ def render(dataset: str | None, use: Callable[[], None], training: bool) -> None
             )
         with right:
             st.session_state.setdefault(STD, DataConfig.mode_std)
-            st.text_input("Name", key=TITLE, placeholder="e.g. my smiley")
-            st.slider("Blob size (std)", 0.02, 1.0, step=0.02, key=STD)
+            st.text_input(t("Name"), key=TITLE, placeholder=t("e.g. my smiley"))
+            st.slider(t("Blob size (std)"), 0.02, 1.0, step=0.02, key=STD)
             cx, cy, add = st.columns([2, 2, 1.4], vertical_alignment="bottom")
             limits = {"min_value": -EXTENT, "max_value": EXTENT, "step": 0.1, "format": "%.1f"}
             cx.number_input("x", key="draw.x", **limits)
             cy.number_input("y", key="draw.y", **limits)
-            add.button("Add", on_click=_typed, help="a mode at (x, y)")
-            st.markdown(f"**{len(fields['modes'])} modes** placed")
+            add.button(t("Add"), on_click=_typed, help=t("a mode at (x, y)"))
+            st.markdown(t("**{n} modes** placed", n=len(fields["modes"])))
             c1, c2 = st.columns(2)
-            c1.button("Undo", on_click=_undo, disabled=not fields["modes"], width="stretch")
-            c2.button("Clear", on_click=_clear, disabled=not fields["modes"], width="stretch")
+            c1.button(t("Undo"), on_click=_undo, disabled=not fields["modes"], width="stretch")
+            c2.button(t("Clear"), on_click=_clear, disabled=not fields["modes"], width="stretch")
             why = problem()
             if why:
                 st.warning(why)
             st.button(
-                "Train on this drawing",
+                t("Train on this drawing"),
                 type="primary",
                 on_click=use,
                 disabled=why is not None or dataset == "drawn",

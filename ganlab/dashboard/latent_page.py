@@ -17,7 +17,8 @@ import torch
 
 from ganlab import latent, viz
 from ganlab.config import Config
-from ganlab.dashboard import sidebar
+from ganlab.dashboard import i18n, sidebar
+from ganlab.dashboard.i18n import t
 from ganlab.dashboard.session import session_slot
 from ganlab.dashboard.worker import load_trainer
 from ganlab.data import Dataset
@@ -49,14 +50,14 @@ def _trainer_model(trainer: Trainer, about: str) -> Model:
     return _model_of(trainer.config, trainer.data, trainer.G_ema.eval(), about)
 
 
-@st.cache_resource(scope="session", max_entries=1, show_spinner="Reading the checkpoint...")
+@st.cache_resource(scope="session", max_entries=1, show_spinner=False)
 def _checkpoint_model(_data: bytes, digest: str, name: str) -> Model:
     """The generator in an uploaded checkpoint (cached by the file's hash)."""
     trainer = load_trainer(_data)
     return _trainer_model(trainer, f"{name} at step {trainer.step_count}")
 
 
-@st.cache_resource(scope="session", max_entries=1, show_spinner="Building an untrained model...")
+@st.cache_resource(scope="session", max_entries=1, show_spinner=False)
 def _untrained_model(config_json: str) -> Model:
     trainer = Trainer(Config.from_dict(json.loads(config_json)))
     return _trainer_model(trainer, f"untrained {trainer.config.data.name} generator")
@@ -64,40 +65,48 @@ def _untrained_model(config_json: str) -> Model:
 
 def _choose_model() -> Model | None:
     worker = session_slot().worker
-    source = st.radio("Model", SOURCES, horizontal=True, key="latent.source")
+    source = st.radio(
+        t("Model"), SOURCES, horizontal=True, key="latent.source", format_func=i18n.translator()
+    )
     if source == SOURCES[1]:
         upload = st.file_uploader(
-            "Checkpoint file", type=["pt", "pth", "ckpt"], key="latent.upload"
+            t("Checkpoint file"), type=["pt", "pth", "ckpt"], key="latent.upload"
         )
         if upload is None:
-            st.info("Upload a checkpoint saved from the Train page or by `python -m ganlab train`.")
+            st.info(
+                t("Upload a checkpoint saved from the Train page or by `python -m ganlab train`.")
+            )
             return None
         data = upload.getvalue()
         try:
-            return _checkpoint_model(data, hashlib.sha256(data).hexdigest(), upload.name)
+            with st.spinner(t("Reading the checkpoint...")):
+                return _checkpoint_model(data, hashlib.sha256(data).hexdigest(), upload.name)
         except Exception as e:
-            st.error(f"Could not load {upload.name}: {e}")
+            st.error(t("Could not load {name}: {error}", name=upload.name, error=i18n.message(e)))
             return None
     if worker is not None:
         step = worker.view().step
-        about = f"the current run at step {step}"
+        about = f"the current run at step {step}"  # English: translated where shown
         return _model_of(worker.config, worker.data, worker.generator_copy(), about)
     config, problem = sidebar.current_config()
     if problem:
         st.error(problem)
         return None
     st.info(
-        "No training run yet, so this generator is untrained (its outputs are noise). "
-        "Train on the Train page, or upload a checkpoint."
+        t(
+            "No training run yet, so this generator is untrained (its outputs are noise). "
+            "Train on the Train page, or upload a checkpoint."
+        )
     )
-    return _untrained_model(json.dumps(config.to_dict()))
+    with st.spinner(t("Building an untrained model...")):
+        return _untrained_model(json.dumps(config.to_dict()))
 
 
 def _seeds(grid_mode: bool) -> list[int]:
     names = ["A", "B", "C", "D"] if grid_mode else ["A", "B"]
     cols = st.columns(2)
     return [
-        int(cols[i % 2].number_input(f"Seed {n}", value=i, step=1, key=f"latent.seed{n}"))
+        int(cols[i % 2].number_input(t("Seed {n}", n=n), value=i, step=1, key=f"latent.seed{n}"))
         for i, n in enumerate(names)
     ]
 
@@ -105,12 +114,17 @@ def _seeds(grid_mode: bool) -> list[int]:
 def _walk(model: Model) -> tuple[torch.Tensor, int]:
     """The controls, and the latent vectors they pick: (T, z_dim), and how many per row."""
     grid_mode = st.toggle(
-        "Four corners (a grid of walks)", key="latent.grid", disabled=model.real is not None
+        t("Four corners (a grid of walks)"), key="latent.grid", disabled=model.real is not None
     )
     method = st.radio(
-        "Interpolation", latent.METHODS, index=1, horizontal=True, key="latent.method"
+        t("Interpolation"),
+        latent.METHODS,
+        index=1,
+        horizontal=True,
+        key="latent.method",
+        format_func=i18n.translator(),
     )
-    steps = st.slider("Steps", 3, 16, 8, key="latent.steps")
+    steps = st.slider(t("Steps"), 3, 16, 8, key="latent.steps")
     seeds = _seeds(grid_mode and model.real is None)
     z = torch.cat([latent.sample_z(1, model.z_dim, seed=s) for s in seeds])  # (2 or 4, z_dim)
     if len(seeds) == 4:
@@ -120,44 +134,46 @@ def _walk(model: Model) -> tuple[torch.Tensor, int]:
 
 def _show_points(model: Model, walk: torch.Tensor, label: int | None) -> None:
     cloud = viz.generate(model.G, latent.sample_z(1000, model.z_dim, seed=10_000), label)
-    fig = viz.points_figure(model.real, walk=walk, fake=cloud)
+    fig = i18n.figure(viz.points_figure(model.real, walk=walk, fake=cloud))
     st.plotly_chart(fig, key="latent.points", width="stretch", config=PLOT_CONFIG)
-    st.caption("Grey: the data. Orange: G's samples. Line: G(z) along the walk, t = 0 to 1.")
+    st.caption(t("Grey: the data. Orange: G's samples. Line: G(z) along the walk, t = 0 to 1."))
 
 
 def _show_images(images: torch.Tensor, per_row: int) -> None:
     picture = viz.image_grid(images, nrow=per_row)
     zoom = max(1, 760 // picture.shape[1])  # nearest neighbour keeps pixels crisp
-    st.image(np.repeat(np.repeat(picture, zoom, 0), zoom, 1), caption="G along the walk")
+    st.image(np.repeat(np.repeat(picture, zoom, 0), zoom, 1), caption=t("G along the walk"))
     st.download_button(
-        "Download strip (PNG)",
+        t("Download strip (PNG)"),
         viz.to_png(picture),
         "latent_walk.png",
         "image/png",
         on_click="ignore",
     )
     if len(images) == per_row:  # a single walk: also as an animation
-        st.markdown("**Animated**: press play, or drag the slider")
-        fig = viz.strip_figure(images, animate=True)
+        st.markdown(t("**Animated**: press play, or drag the slider"))
+        fig = i18n.figure(viz.strip_figure(images, animate=True))
         st.plotly_chart(fig, key="latent.animation", config=PLOT_CONFIG)
 
 
 def render() -> None:
-    st.title("Latent explorer")
+    st.title(t("Latent explorer"))
     st.caption(
-        "G maps each latent vector z to a sample. Walk from z_A to z_B in a straight "
-        "line (lerp) or along the sphere where z ~ N(0, I) lives (slerp)."
+        t(
+            "G maps each latent vector z to a sample. Walk from z_A to z_B in a straight "
+            "line (lerp) or along the sphere where z ~ N(0, I) lives (slerp)."
+        )
     )
     controls, picture = st.columns([1, 2], gap="large")
     with controls:
         model = _choose_model()
         if model is None:
             return
-        st.caption(f"Exploring {model.about}.")
+        st.caption(t("Exploring {about}.", about=i18n.text(model.about)))
         z, per_row = _walk(model)
         label = None
         if model.n_classes:
-            label = st.selectbox("Class", range(model.n_classes), key="latent.class")
+            label = st.selectbox(t("Class"), range(model.n_classes), key="latent.class")
     out = viz.generate(model.G, z, label)
     with picture:
         if model.real is not None:

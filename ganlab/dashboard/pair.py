@@ -57,25 +57,16 @@ def suggested(old: Any) -> Any:
     return old * 2 if old else 1.0
 
 
-def configs(a: Config, key: str, b_value: Any) -> tuple[Config, Config] | str:
-    """Run A's and run B's configs, or the reason they make no comparison."""
-    if b_value == value(a, key):
-        return f"B's {name(key)} equals A's ({b_value}): choose another value to compare."
-    try:
-        return a, changed(a, key, b_value)
-    except ValueError as e:
-        return f"Invalid setting for B: {e}"
-
-
 def _shown(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def run_names(a: Config, b: Config) -> tuple[str, str]:
-    """'A: loss = hinge', 'B: loss = wasserstein': each run named by what sets it apart."""
+def run_names(a: Config, b: Config, named=name) -> tuple[str, str]:
+    """'A: loss = hinge', 'B: loss = wasserstein': each run named by what sets it apart
+    (`named` turns a setting's key into the name shown, e.g. translated)."""
     keys = [key for key in FIELDS if value(a, key) != value(b, key)]
 
     def describe(config: Config) -> str:
-        return ", ".join(f"{name(key)} = {_shown(value(config, key))}" for key in keys)
+        return ", ".join(f"{named(key)} = {_shown(value(config, key))}" for key in keys)
 
     return f"A: {describe(a)}", f"B: {describe(b)}"

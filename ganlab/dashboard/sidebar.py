@@ -16,6 +16,7 @@ import torch
 
 from ganlab.config import DATASETS, DEVICES, IMAGE_DATASETS, LOSSES, PRESETS, Config, preset
 from ganlab.dashboard import draw_panel
+from ganlab.dashboard.i18n import message, t, translator
 
 DEFAULT_PRESET = "ring8"
 # widget key -> (config part, field); betas are two widgets, joined in `current_config`
@@ -104,7 +105,7 @@ def current_config() -> tuple[Config | None, str | None]:
         _check_device(d["train"]["device"])
         return Config.from_dict(d), None
     except ValueError as e:
-        return None, f"Invalid setting: {e}"
+        return None, t("Invalid setting: {reason}", reason=message(e))
 
 
 def _check_device(device: str) -> None:
@@ -117,24 +118,26 @@ def _check_device(device: str) -> None:
 
 
 def _number(label: str, key: str, help: str | None = None, **kwargs: Any) -> None:
-    st.number_input(label, key=key, help=help, **kwargs)
+    st.number_input(t(label), key=key, help=t(help) if help else None, **kwargs)
 
 
 def render() -> tuple[Config | None, str | None]:
     """Draw the sidebar; returns what `current_config` returns."""
     config, problem = current_config()  # also fills the widgets' state on the first run
     sb = st.sidebar
-    sb.header("Settings")
-    sb.selectbox("Preset", list(PRESETS), key="cfg.preset", on_change=apply_preset)
+    sb.header(t("Settings"))
+    sb.selectbox(t("Preset"), list(PRESETS), key="cfg.preset", on_change=apply_preset)
     sb.selectbox(
-        "Dataset",
+        t("Dataset"),
         DATASETS,
         key="cfg.dataset",
         on_change=dataset_changed,
-        help="2-D toys and digits need no download; drawn is the data you draw below the "
-        "controls; mnist, fashion_mnist, cifar10 and folder read their files from data/",
+        help=t(
+            "2-D toys and digits need no download; drawn is the data you draw below the "
+            "controls; mnist, fashion_mnist, cifar10 and folder read their files from data/"
+        ),
     )
-    sb.selectbox("Loss", LOSSES, key="cfg.loss")
+    sb.selectbox(t("Loss"), LOSSES, key="cfg.loss", format_func=translator())
     with sb:
         _number("Train for (steps)", "cfg.steps", step=100)
         c1, c2 = st.columns(2)
@@ -146,7 +149,7 @@ def render() -> tuple[Config | None, str | None]:
             _number("D learning rate", "cfg.lr_d", format="%.1e", step=1e-4)
             _number("Adam beta2", "cfg.beta2", format="%.3f", step=0.001)
             _number("n_critic", "cfg.n_critic", step=1, help="D updates per G update")
-        with st.expander("Regularisers"):
+        with st.expander(t("Regularisers")):
             _number("Gradient penalty (WGAN-GP)", "cfg.gp_weight", step=1.0)
             _number("R1 penalty gamma", "cfg.r1_weight", step=1.0)
             _number("Weight clipping (WGAN)", "cfg.clip_weights", format="%.3f", step=0.01)
@@ -154,12 +157,12 @@ def render() -> tuple[Config | None, str | None]:
             _number("Label smoothing", "cfg.label_smoothing", format="%.2f", step=0.05)
             _number("Gradient clipping", "cfg.grad_clip", step=1.0)
             _number("EMA of G's weights", "cfg.ema", format="%.3f", step=0.001, help="0 = off")
-            st.checkbox("Spectral norm in D", key="cfg.spectral_norm")
-            st.checkbox("Batch norm in D (images)", key="cfg.d_batch_norm")
-        st.checkbox("Conditional (class labels)", key="cfg.conditional")
+            st.checkbox(t("Spectral norm in D"), key="cfg.spectral_norm")
+            st.checkbox(t("Batch norm in D (images)"), key="cfg.d_batch_norm")
+        st.checkbox(t("Conditional (class labels)"), key="cfg.conditional")
         c1, c2 = st.columns(2)
         with c1:
             _number("Seed", "cfg.seed", step=1)
         with c2:
-            st.selectbox("Device", DEVICES, key="cfg.device")
+            st.selectbox(t("Device"), DEVICES, key="cfg.device")
     return config, problem

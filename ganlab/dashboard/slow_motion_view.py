@@ -11,6 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ganlab import viz
+from ganlab.dashboard import i18n
+from ganlab.dashboard.i18n import t
 from ganlab.dashboard.slow_motion import Frame
 
 FRAME_SECONDS = 1.5  # how long each frame stays before the next
@@ -22,9 +24,9 @@ def enabled(two_d: bool) -> bool:
     if not two_d:
         return False
     return st.toggle(
-        "Slow motion",
+        t("Slow motion"),
         key="train.slow",
-        help="Step plays one training step as its parts: D's update, then G's update",
+        help=t("Step plays one training step as its parts: D's update, then G's update"),
     )
 
 
@@ -43,10 +45,18 @@ def _frames(frames: tuple[Frame, ...], layers: tuple[str, ...], playing: bool) -
         state["slow.pick"] = titles[state["slow.index"]]
     elif state.get("slow.pick") not in titles:
         state["slow.pick"] = titles[-1]
-    st.radio("Frame", titles, key="slow.pick", horizontal=True, on_change=_stop)
+    st.radio(
+        t("Frame"),
+        titles,
+        key="slow.pick",
+        horizontal=True,
+        on_change=_stop,
+        format_func=i18n.translator(),
+    )
     frame = frames[titles.index(state["slow.pick"])]
-    st.markdown(f"**Slow motion {frame.title}**: {frame.caption}")
-    fig = viz.plot_decision_map(frame.decision, layers=layers, trail=frame.trail)
+    title, caption = i18n.text(frame.title), i18n.text(frame.caption)
+    st.markdown(t("**Slow motion {title}**: {caption}", title=title, caption=caption))
+    fig = i18n.figure(viz.plot_decision_map(frame.decision, layers=layers, trail=frame.trail))
     st.plotly_chart(fig, key="slow.map", width="stretch", config=PLOT_CONFIG)
     if not playing:
         return

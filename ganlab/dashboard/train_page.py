@@ -13,11 +13,23 @@ import streamlit as st
 from ganlab import metrics
 from ganlab.config import TWO_D_DATASETS, Config
 from ganlab.dashboard import draw_panel, live_view, sidebar, slow_motion_view
+from ganlab.dashboard.i18n import message, t
 from ganlab.dashboard.machine import POLL_SECONDS
 from ganlab.dashboard.session import flash, session_slot, show_flashes
 from ganlab.dashboard.worker import View, Worker
 
 BADGES = {"running": "green", "paused": "orange", "done": "blue", "error": "red"}
+FAILED = {  # action -> its failure message (one string per action: each is translated)
+    "start": "Could not start: {error}",
+    "resume": "Could not resume: {error}",
+    "step": "Could not step: {error}",
+    "pause": "Could not pause: {error}",
+}
+
+
+def badge(state: str) -> str:
+    """A run's state as a coloured markdown badge."""
+    return f":{BADGES.get(state, 'gray')}-badge[{t(state)}]"
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -48,7 +60,7 @@ def _act(action: str) -> None:
         else:
             worker.pause()
     except Exception as e:  # bad data path, too many trainings, ...: say so, change nothing
-        flash("error", f"Could not {action}: {e}")
+        flash("error", t(FAILED[action], error=message(e)))
 
 
 def _reset() -> None:
@@ -65,11 +77,14 @@ def _load_checkpoint(key: str) -> None:
     try:
         worker = Worker.from_checkpoint(uploaded.getvalue())
     except Exception as e:  # not a checkpoint, truncated, wrong version, ...: nothing changes
-        flash("error", f"Could not load {uploaded.name}: {e}")
+        flash("error", t("Could not load {name}: {error}", name=uploaded.name, error=message(e)))
         return
     session_slot().replace(worker)
     sidebar.show_config(worker.config)
-    flash("success", f"Loaded {uploaded.name} at step {worker.view().step}: press Resume.")
+    step = worker.view().step
+    flash(
+        "success", t("Loaded {name} at step {step}: press Resume.", name=uploaded.name, step=step)
+    )
 
 
 # ----------------------------------------------------------------------------- page parts
@@ -77,26 +92,28 @@ def _controls(view: View | None, problem: str | None, two_d: bool) -> None:
     state = view.state if view else None
     cols = st.columns([1, 1, 1, 1, 1, 1, 1.4])
     startable = view is None and problem is None
-    cols[0].button("Start", type="primary", on_click=_act, args=("start",), disabled=not startable)
-    cols[1].button("Pause", on_click=_act, args=("pause",), disabled=state != "running")
+    cols[0].button(
+        t("Start"), type="primary", on_click=_act, args=("start",), disabled=not startable
+    )
+    cols[1].button(t("Pause"), on_click=_act, args=("pause",), disabled=state != "running")
     cols[2].button(
-        "Resume", on_click=_act, args=("resume",), disabled=state not in ("paused", "done")
+        t("Resume"), on_click=_act, args=("resume",), disabled=state not in ("paused", "done")
     )
     steppable = state in ("paused", "done") or startable
-    cols[3].button("Step", on_click=_act, args=("step",), disabled=not steppable)
+    cols[3].button(t("Step"), on_click=_act, args=("step",), disabled=not steppable)
     cols[4].number_input(
-        "Steps per Step", min_value=1, value=1, key="train.n_steps", label_visibility="collapsed"
+        t("Steps per Step"), min_value=1, value=1, key="train.n_steps", label_visibility="collapsed"
     )
-    cols[5].button("Reset", on_click=_reset, disabled=view is None)
+    cols[5].button(t("Reset"), on_click=_reset, disabled=view is None)
     with cols[6]:
         slow_motion_view.enabled(two_d)
 
 
 def _checkpoint_controls(worker: Worker | None) -> None:
-    with st.expander("Checkpoint: save or load a run"):
+    with st.expander(t("Checkpoint: save or load a run")):
         name = f"ganlab-{worker.config.data.name}.pt" if worker else "ganlab.pt"
         st.download_button(
-            "Save checkpoint",
+            t("Save checkpoint"),
             data=worker.checkpoint_bytes if worker else b"",
             file_name=name,
             mime="application/octet-stream",
@@ -105,7 +122,7 @@ def _checkpoint_controls(worker: Worker | None) -> None:
         )
         key = f"train.upload.{st.session_state.get('train.upload_n', 0)}"
         st.file_uploader(
-            "Load checkpoint",
+            t("Load checkpoint"),
             type=["pt", "pth", "ckpt"],
             key=key,
             on_change=_load_checkpoint,
@@ -115,21 +132,28 @@ def _checkpoint_controls(worker: Worker | None) -> None:
 
 def _summary(config: Config | None) -> str:
     if config is None:
-        return "Fix the setting below to train."
-    t = config.train
+        return t("Fix the setting below to train.")
+    tc = config.train
     name = config.data.name
     if name == "drawn":
-        name = f"drawn “{config.data.title or 'untitled'}” ({len(config.data.modes)} modes)"
-    return (
-        f"{name} · {config.resolved_arch} · {t.loss} loss · "
-        f"lr G {t.lr_g:g} / D {t.lr_d:g} · batch {t.batch_size} · seed {t.seed}"
+        title, n = config.data.title or t("untitled"), len(config.data.modes)
+        name = t("drawn “{title}” ({n} modes)", title=title, n=n)
+    return t(
+        "{name} · {arch} · {loss} loss · lr G {lr_g:g} / D {lr_d:g} · batch {batch} · seed {seed}",
+        name=name,
+        arch=config.resolved_arch,
+        loss=tc.loss,
+        lr_g=tc.lr_g,
+        lr_d=tc.lr_d,
+        batch=tc.batch_size,
+        seed=tc.seed,
     )
 
 
 def render() -> None:
     config, problem = sidebar.render()
     worker = session_slot().worker
-    st.title("Train a GAN")
+    st.title(t("Train a GAN"))
     st.caption(_summary(worker.config if worker else config))
     show_flashes()
     if problem:
@@ -138,15 +162,20 @@ def render() -> None:
     data = worker.config.data if worker else (config.data if config else None)
     _controls(view, problem, two_d=data is not None and data.name in TWO_D_DATASETS)
     if view is not None:
-        st.markdown(f"State: :{BADGES.get(view.state, 'gray')}-badge[{view.state}]")
+        st.markdown(t("State: {badge}", badge=badge(view.state)))
         if view.bar_met_at is not None and data is not None:
             bar = metrics.QUALITY_BARS["digits" if data.is_image else "2-D"][0]
             st.success(
-                f"Stopped at step {view.bar_met_at}: the quality bar ({bar}) is met. Resume trains on."
+                t(
+                    "Stopped at step {step}: the quality bar ({bar}) is met. Resume trains on.",
+                    step=view.bar_met_at,
+                    bar=t(bar),
+                )
             )
     changed = sidebar.differences(config, worker.config) if worker and config else []
     if changed:
-        st.info(f"Settings changed ({', '.join(changed)}): press Reset to train with them.")
+        names = ", ".join(t(name) for name in changed)
+        st.info(t("Settings changed ({names}): press Reset to train with them.", names=names))
     _checkpoint_controls(worker)
     dataset = st.session_state.get("cfg.dataset")
     if dataset in TWO_D_DATASETS:

@@ -39,10 +39,10 @@ def _field_arrows(game: Game, half: float, resolution: int) -> go.Scatter:
     vec = torch.stack([v_theta.flatten(), v_psi.flatten()], 1).numpy()
     cell = 2 * half / (resolution - 1)
     vec = vec * (0.9 * cell / max(float(np.linalg.norm(vec, axis=1).max()), 1e-12))
-    xs, ys = _arrow_segments(start, vec)
+    xy = _arrow_segments(start, vec)  # (9 R*R, 2), NaN-separated segments
     return go.Scatter(
-        x=xs,
-        y=ys,
+        x=xy[:, 0],
+        y=xy[:, 1],
         mode="lines",
         name="vector field",
         hoverinfo="skip",
