@@ -212,16 +212,17 @@ def kernel_distance(
 
     Unlike FD it has no bias that shrinks with the sample size: its expectation is the same
     for every subset size. When both sets fit in one subset it is computed once on all of
-    them (more subsets would only repeat it). Subsets come from a fixed seed: repeatable.
+    them, whatever their sizes (subsets would only discard data). Subsets come from a fixed
+    seed: repeatable.
     """
     x, y = _as_features(x), _as_features(y)
     if subset_size < 2 or n_subsets < 1:
         raise ValueError(
             f"subset_size must be >= 2 and n_subsets >= 1, got {subset_size}, {n_subsets}"
         )
-    size = min(subset_size, len(x), len(y))
-    if size == len(x) == len(y):
+    if len(x) <= subset_size and len(y) <= subset_size:  # one subset holds both: use all
         return polynomial_mmd2(x, y)
+    size = min(subset_size, len(x), len(y))
     gen = torch.Generator().manual_seed(seed)
     values = [
         polynomial_mmd2(
