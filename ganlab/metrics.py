@@ -231,6 +231,99 @@ def frechet_distance(
     return max(float(fd), 0.0)  # round-off can give a tiny negative number
 
 
+# ---------------------------------------------------------------- kernel distance (KID)
+def _as_features(x: np.ndarray | Tensor) -> Tensor:
+    """(N, F) features, numpy or torch -> a float64 CPU tensor; (N, ...) inputs are flattened."""
+    x = torch.as_tensor(x).detach().double().cpu()
+    return x.flatten(1) if x.ndim > 1 else x[:, None]
+
+
+def polynomial_mmd2(x: np.ndarray | Tensor, y: np.ndarray | Tensor) -> float:
+    """Unbiased MMD² between feature sets x (N, F) and y (M, F) with KID's cubic kernel.
+
+    k(a, b) = (a·b / F + 1)^3. The U-statistic drops the i == j terms:
+    sum_{i != j} k(x_i, x_j) / (N(N-1)) + sum_{i != j} k(y_i, y_j) / (M(M-1))
+    - 2 sum_{i, j} k(x_i, y_j) / (NM). Its mean over draws is the true MMD², so it is ~0 for
+    two samples of one distribution and can be slightly negative.
+    """
+    x, y = _as_features(x), _as_features(y)
+    if x.shape[1] != y.shape[1] or len(x) < 2 or len(y) < 2:
+        raise ValueError(
+            f"x and y must be (N, F) with equal F and N >= 2, got {tuple(x.shape)}, {tuple(y.shape)}"
+        )
+    n, m, dim = len(x), len(y), x.shape[1]
+
+    def k(a: Tensor, b: Tensor) -> Tensor:  # (n, F), (m, F) -> (n, m)
+        return (a @ b.T / dim + 1) ** 3
+
+    k_xx, k_yy = k(x, x), k(y, y)
+    e_xx = (k_xx.sum() - k_xx.diagonal().sum()) / (n * (n - 1))
+    e_yy = (k_yy.sum() - k_yy.diagonal().sum()) / (m * (m - 1))
+    return float(e_xx + e_yy - 2 * k(x, y).mean())
+
+
+def kernel_distance(
+    x: np.ndarray | Tensor,
+    y: np.ndarray | Tensor,
+    subset_size: int = 1000,
+    n_subsets: int = 100,
+    seed: int = 0,
+) -> float:
+    """KID (Bińkowski et al. 2018): polynomial_mmd2 of features x (N, F) and y (M, F),
+    averaged over `n_subsets` random subsets of min(subset_size, N, M) from each set.
+
+    Unlike FD it has no bias that shrinks with the sample size: its expectation is the same
+    for every subset size. When both sets fit in one subset it is computed once on all of
+    them, whatever their sizes (subsets would only discard data). Subsets come from a fixed
+    seed: repeatable.
+    """
+    x, y = _as_features(x), _as_features(y)
+    if subset_size < 2 or n_subsets < 1:
+        raise ValueError(
+            f"subset_size must be >= 2 and n_subsets >= 1, got {subset_size}, {n_subsets}"
+        )
+    if len(x) <= subset_size and len(y) <= subset_size:  # one subset holds both: use all
+        return polynomial_mmd2(x, y)
+    size = min(subset_size, len(x), len(y))
+    gen = torch.Generator().manual_seed(seed)
+    values = [
+        polynomial_mmd2(
+            x[torch.randperm(len(x), generator=gen)[:size]],
+            y[torch.randperm(len(y), generator=gen)[:size]],
+        )
+        for _ in range(n_subsets)
+    ]
+    return float(np.mean(values))
+
+
+# ---------------------------------------------------------------- precision and recall
+def _knn_radius(x: Tensor, k: int) -> Tensor:
+    """(N, F) -> (N,): distance from each point to its k-th nearest *other* point."""
+    return torch.cdist(x, x).kthvalue(k + 1, dim=1).values  # value 1 is the point itself (0)
+
+
+def precision_recall(
+    real: np.ndarray | Tensor, fake: np.ndarray | Tensor, k: int = 3
+) -> tuple[float, float]:
+    """k-NN precision and recall (Kynkäänniemi et al. 2019) of fake (N, F) against real (M, F).
+
+    Each set's manifold is the union of balls around its points, each reaching to the point's
+    k-th nearest neighbour in the same set. precision: share of fakes inside the real manifold
+    (quality); recall: share of real points inside the fake manifold (diversity).
+    O(N M) memory: meant for a few thousand points.
+    """
+    real, fake = _as_features(real), _as_features(fake)
+    if real.shape[1] != fake.shape[1] or min(len(real), len(fake)) <= k or k < 1:
+        raise ValueError(
+            f"need (N, F) sets with equal F and more than k >= 1 points each, got "
+            f"{tuple(real.shape)}, {tuple(fake.shape)}, k = {k}"
+        )
+    d = torch.cdist(fake, real)  # (N, M) fake-to-real distances
+    precision = (d <= _knn_radius(real, k)[None, :]).any(1).double().mean()
+    recall = (d.T <= _knn_radius(fake, k)[None, :]).any(1).double().mean()
+    return float(precision), float(recall)
+
+
 # ---------------------------------------------------------------- the digit classifier
 class DigitClassifier(nn.Module):
     """A small CNN for 1-channel digits of any size >= 8 px in [-1, 1]; ~85k parameters."""

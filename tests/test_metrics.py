@@ -32,8 +32,11 @@ from ganlab.metrics import (
     frechet_distance,
     grid_divergence,
     grid_histogram,
+    kernel_distance,
     mmd,
     mode_coverage,
+    polynomial_mmd2,
+    precision_recall,
 )
 
 
@@ -249,6 +252,115 @@ def test_frechet_distance_singular_identical_and_nan():
     assert math.isnan(frechet_distance(mu * np.nan, s, mu, s))
     with pytest.raises(ValueError, match="sigma"):
         frechet_distance(mu, s, mu, s[:2, :2])
+
+
+# ---- KID: the unbiased polynomial-kernel MMD² ----------------------------------------------
+
+
+def _mmd2_by_loops(x: np.ndarray, y: np.ndarray) -> float:
+    """The U-statistic written out term by term, the O(n²) definition."""
+    dim = x.shape[1]
+
+    def k(a, b):
+        return (a @ b / dim + 1) ** 3
+
+    n, m = len(x), len(y)
+    xx = sum(k(x[i], x[j]) for i in range(n) for j in range(n) if i != j) / (n * (n - 1))
+    yy = sum(k(y[i], y[j]) for i in range(m) for j in range(m) if i != j) / (m * (m - 1))
+    xy = sum(k(x[i], y[j]) for i in range(n) for j in range(m)) / (n * m)
+    return xx + yy - 2 * xy
+
+
+def test_polynomial_mmd2_matches_the_direct_formula():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(6, 3)), rng.normal(0.5, 1.0, size=(5, 3))  # unequal sizes
+    assert_close(polynomial_mmd2(x, y), _mmd2_by_loops(x, y), rtol=1e-12, atol=1e-12)
+    assert_close(polynomial_mmd2(torch.tensor(x), y), polynomial_mmd2(x, y))  # numpy or torch
+
+
+def test_kid_of_a_set_against_itself_is_unbiased_not_zero():
+    # Same set twice: the diagonal is dropped from k_xx and k_yy but not from k_xy, so the
+    # value is -2 (mean of the diagonal - mean of the rest) / (n - 1): slightly negative.
+    x = np.random.default_rng(1).normal(size=(200, 8))
+    kxx = (x @ x.T / 8 + 1) ** 3
+    off = (kxx.sum() - np.trace(kxx)) / (200 * 199)
+    expected = 2 * off - 2 * kxx.mean()
+    got = polynomial_mmd2(x, x)
+    assert_close(got, expected, rtol=1e-9, atol=1e-12)
+    assert -0.2 < got < 0  # ~ -2 (8 - 1) / 199: small next to a mean shift of 0.5 (~0.3)
+
+
+def test_kid_is_about_zero_on_average_for_one_distribution():
+    # Unbiased: over 30 pairs of independent draws the mean is ~0 (std of the mean ~0.002),
+    # and some draws are negative; a biased estimate (the V-statistic) would stay > 0.
+    rng = np.random.default_rng(2)
+    values = [
+        polynomial_mmd2(rng.normal(size=(100, 4)), rng.normal(size=(100, 4))) for _ in range(30)
+    ]
+    assert abs(np.mean(values)) < 0.01
+    assert min(values) < 0 < max(values)
+
+
+def test_kid_grows_with_a_mean_shift():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 4))
+    kids = [kernel_distance(x, rng.normal(size=(300, 4)) + shift) for shift in (0.0, 0.5, 1.0, 2.0)]
+    assert kids == sorted(kids), kids
+    assert kids[0] < 0.05 < 0.3 < kids[-1]
+
+
+def test_kid_averages_over_subsets_and_rejects_bad_sizes():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(50, 3)), rng.normal(1.0, 1.0, size=(60, 3))
+    assert_close(kernel_distance(x, y, subset_size=60), polynomial_mmd2(x, y))  # all of both
+    gen = torch.Generator().manual_seed(7)
+    by_hand = np.mean(
+        [
+            polynomial_mmd2(
+                torch.tensor(x)[torch.randperm(50, generator=gen)[:20]],
+                torch.tensor(y)[torch.randperm(60, generator=gen)[:20]],
+            )
+            for _ in range(5)
+        ]
+    )
+    assert_close(kernel_distance(x, y, subset_size=20, n_subsets=5, seed=7), float(by_hand))
+    with pytest.raises(ValueError, match="subset_size"):
+        kernel_distance(x, y, subset_size=1)
+    with pytest.raises(ValueError, match="equal F"):
+        polynomial_mmd2(x, y[:, :2])
+
+
+# ---- precision and recall --------------------------------------------------------------------
+
+
+def test_precision_recall_by_hand_on_a_line():
+    # real points 0, 1, 2, 3: with k = 1 every real ball has radius 1, so the real manifold
+    # is [-1, 4]. fakes 0.5, 10, 10.5: only 0.5 is inside (precision 1/3); the fake balls
+    # (radius 0.5 for 10 and 10.5, 9.5 for 0.5) reach the real points 0, 1, 2, 3 from 0.5.
+    real = torch.tensor([[0.0], [1.0], [2.0], [3.0]])
+    fake = torch.tensor([[0.5], [10.0], [10.5]])
+    p, r = precision_recall(real, fake, k=1)
+    assert_close(p, 1 / 3)
+    assert_close(r, 1.0)
+    # two tight pairs of fakes (radii 0.1 and 0.2): precision 2/4, and no real point inside
+    p, r = precision_recall(real, torch.tensor([[0.5], [0.6], [30.0], [30.2]]), k=1)
+    assert_close((p, r), (0.5, 0.0))
+
+
+def test_precision_recall_see_collapse_and_noise(ring8):
+    real, fresh = ring8.x[:2000], sample_2d("ring8", 2000, seed=5)[0]
+    collapsed = ring8.centres[0] + 0.05 * torch.randn(
+        2000, 2, generator=torch.Generator().manual_seed(1)
+    )
+    noisy = fresh + 0.3 * torch.randn(2000, 2, generator=torch.Generator().manual_seed(2))
+    p, r = precision_recall(real, fresh)
+    assert p > 0.9 and r > 0.9
+    p, r = precision_recall(real, collapsed)
+    assert p > 0.9 and r < 0.2
+    p, r = precision_recall(real, noisy)
+    assert p < 0.5 and r > 0.8
+    with pytest.raises(ValueError, match="k >= 1"):
+        precision_recall(real[:3], fresh[:3], k=3)
 
 
 # ---- the digit classifier -----------------------------------------------------------------
