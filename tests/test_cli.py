@@ -309,3 +309,19 @@ def test_a_run_that_meets_its_bar_stops_early_and_says_so(tmp_path, capsys, monk
     assert "stopped early at step 10 of 40: the quality bar (every mode covered" in printed
     summary = json.loads((out / "summary.json").read_text())
     assert summary["steps"] == 10 and summary["stopped_at_bar"] is True
+
+
+def test_threads_one_for_an_mlp_all_cores_for_images_unless_omp_says(monkeypatch):
+    from ganlab.cli import choose_threads
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+        monkeypatch.setattr("os.cpu_count", lambda: 2)
+        assert choose_threads(preset("ring8")) == 1
+        assert choose_threads(preset("digits")) == 2
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        torch.set_num_threads(2)
+        assert choose_threads(preset("ring8")) == 2  # the user's setting stands
+    finally:
+        torch.set_num_threads(before)
