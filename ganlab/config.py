@@ -224,12 +224,19 @@ class Config:
         return cls(**{part: _build(part, d.get(part, {})) for part in ("data", "model", "train")})
 
     def replace(self, **parts: dict[str, Any]) -> Config:
-        """A copy with some fields changed: `cfg.replace(train={"steps": 10})`."""
+        """A copy with some fields changed: `cfg.replace(train={"steps": 10})`.
+
+        Asking for no evaluations (train eval_every=0) also ends a stop at the quality bar,
+        which is checked at evaluations, unless the same call sets stop_at_bar itself.
+        """
         d = self.to_dict()
         for part, changes in parts.items():
             if part not in d:
                 fail("part", part, "choose 'data', 'model' or 'train'")
             d[part].update(changes)
+        train = parts.get("train", {})
+        if train.get("eval_every") == 0 and "stop_at_bar" not in train:
+            d["train"]["stop_at_bar"] = False
         return Config.from_dict(d)
 
 

@@ -123,6 +123,9 @@ def test_name_lists_agree_with_the_package():
 def test_stop_at_bar_needs_evaluations_and_a_data_set_with_a_bar():
     with pytest.raises(ValueError, match=r"train.stop_at_bar = True .*eval_every > 0"):
         preset("ring8", train={"stop_at_bar": True, "eval_every": 0})
+    # no evaluations asked for: the preset's stop at the bar goes with them
+    assert preset("ring8").train.stop_at_bar
+    assert not preset("ring8", train={"eval_every": 0}).train.stop_at_bar
     with pytest.raises(ValueError, match=r"train.stop_at_bar = True .*'mnist' has no quality bar"):
         preset("mnist", train={"stop_at_bar": True, "eval_every": 100})
     assert preset("digits", train={"stop_at_bar": True}).train.stop_at_bar
