@@ -45,11 +45,7 @@ NOTEBOOKS = ZH.parent
 TRANSLATIONS = ZH / "translations"
 
 # English notebooks allowed to have no twin yet; README.zh.md links them in English.
-UNTRANSLATED = frozenset(
-    {
-        "10_scaling_up",
-    }
-)
+UNTRANSLATED: frozenset[str] = frozenset()
 
 MARKER = re.compile(r"^<!-- cell (?P<id>\S+) en (?P<hash>[0-9a-f]+) -->$", re.MULTILINE)
 # A markdown link or image target, or an HTML src/href: (prefix, target, suffix).
