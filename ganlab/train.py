@@ -263,8 +263,9 @@ class Trainer:
         if self._due(self.config.train.eval_every):
             if self.group.is_main:
                 record.update(self.evaluate())
-            met = distributed.agree(metrics.meets_bar(record), self.group, self.device)
-            if self.config.train.stop_at_bar and met:  # every process stops together
+            # Checked only when asked for; rank 0's verdict, so every process stops together.
+            stop = self.config.train.stop_at_bar
+            if stop and distributed.agree(metrics.meets_bar(record), self.group, self.device):
                 self.bar_met_at = self.step_count
         self._maybe_freeze_d(means["d_real"], means["d_fake"])
         self.recorder.publish(record)
