@@ -16,6 +16,7 @@ torchvision`, ours or the user's, succeeds. `torchvision()` imports it on first 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import warnings
 from pathlib import Path
@@ -27,11 +28,12 @@ _OPS_WITH_UNGUARDED_SHAPE_FUNCTIONS = ("nms", "qnms")
 _library = None  # kept alive: dropping the Library object would undefine the ops
 
 
+@functools.cache  # once a process: torchvision() calls it on every use (a grid a poll)
 def prepare() -> None:
     """Make `import torchvision` work beside this torch, without importing it."""
     global _library
     spec = importlib.util.find_spec("torchvision")
-    if spec is None or _library is not None or not spec.submodule_search_locations:
+    if spec is None or not spec.submodule_search_locations:
         return
     compiled = sorted(Path(spec.submodule_search_locations[0]).glob("_C*.so"))
     try:
