@@ -75,6 +75,15 @@ class DataConfig:
     def is_image(self) -> bool:
         return self.name in IMAGE_DATASETS
 
+    @property
+    def has_quality_bar(self) -> bool:
+        return has_quality_bar(self.name)
+
+
+def has_quality_bar(dataset: str) -> bool:
+    """Is there a bar in ganlab.metrics.QUALITY_BARS for this data set (2-D sets, digits)?"""
+    return dataset not in IMAGE_DATASETS or dataset == "digits"
+
 
 @dataclass
 class ModelConfig:
@@ -197,7 +206,7 @@ class Config:
                 "gradient penalties need per-sample gradients: "
                 "set d_batch_norm=False (or spectral_norm=True instead)",
             )
-        if self.train.stop_at_bar and self.data.is_image and self.data.name != "digits":
+        if self.train.stop_at_bar and not self.data.has_quality_bar:
             fail(
                 "train.stop_at_bar",
                 True,

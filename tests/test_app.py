@@ -129,6 +129,31 @@ def test_an_invalid_setting_shows_its_message_and_cannot_start():
     assert "train.lr_g = 0.0 is not allowed" in at.error[0].value
 
 
+def test_the_stop_at_bar_toggle_reaches_the_run_and_only_where_a_bar_exists():
+    at = app()
+    box = at.sidebar.checkbox(key="cfg.stop_at_bar")
+    assert box.value and not box.disabled  # the ring8 preset stops at its bar
+    box.uncheck().run()
+    click(at, "Start")
+    [worker] = live_workers()
+    assert worker.config.train.stop_at_bar is False
+    click(at, "Reset")
+    at.sidebar.selectbox(key="cfg.preset").set_value("article").run()
+    assert not at.sidebar.checkbox(key="cfg.stop_at_bar").value  # article never evaluates
+    at.sidebar.checkbox(key="cfg.stop_at_bar").check().run()
+    click(at, "Start")
+    [worker] = live_workers()
+    assert worker.config.train.stop_at_bar and worker.config.train.eval_every == 250
+    click(at, "Reset")
+    at.sidebar.selectbox(key="cfg.preset").set_value("digits").run()
+    assert at.sidebar.checkbox(key="cfg.stop_at_bar").value
+    at.sidebar.selectbox(key="cfg.dataset").set_value("mnist").run()
+    assert not at.error  # mnist has no bar: the box turns off instead of an invalid setting
+    box = at.sidebar.checkbox(key="cfg.stop_at_bar")
+    assert box.disabled and not box.value
+    assert "no quality bar" in box.help
+
+
 def test_a_bad_upload_shows_a_message_and_changes_nothing():
     at = app()
     at.file_uploader[0].set_value(("bad.pt", b"not a checkpoint", "application/octet-stream"))

@@ -14,7 +14,16 @@ from typing import Any
 import streamlit as st
 import torch
 
-from ganlab.config import DATASETS, DEVICES, IMAGE_DATASETS, LOSSES, PRESETS, Config, preset
+from ganlab.config import (
+    DATASETS,
+    DEVICES,
+    IMAGE_DATASETS,
+    LOSSES,
+    PRESETS,
+    Config,
+    has_quality_bar,
+    preset,
+)
 from ganlab.dashboard import draw_panel
 from ganlab.dashboard.i18n import message, t, translator
 
@@ -38,10 +47,14 @@ FIELDS = {
     "cfg.spectral_norm": ("model", "spectral_norm"),
     "cfg.d_batch_norm": ("model", "d_batch_norm"),
     "cfg.conditional": ("model", "conditional"),
+    "cfg.stop_at_bar": ("train", "stop_at_bar"),
     "cfg.seed": ("train", "seed"),
     "cfg.device": ("train", "device"),
 }
 DRAWING = ("modes", "mode_std", "title")  # the drawn data's fields, set by draw_panel
+# Without its own evaluations (a preset with eval_every=0), a run stopping at its quality
+# bar checks it this often.
+BAR_EVAL_EVERY = 250
 
 
 def apply_preset() -> None:
@@ -57,6 +70,8 @@ def dataset_changed() -> None:
         state["cfg.preset"] = "digits" if name in IMAGE_DATASETS else DEFAULT_PRESET
         apply_preset()
         state["cfg.dataset"] = name
+    if not has_quality_bar(name):
+        state["cfg.stop_at_bar"] = False  # the checkbox is disabled: no bar to stop at
 
 
 def use_drawing() -> None:
@@ -96,6 +111,8 @@ def current_config() -> tuple[Config | None, str | None]:
     d["train"]["betas"] = (state["cfg.beta1"], state["cfg.beta2"])
     if d["data"]["name"] == "drawn":
         d["data"].update(draw_panel.drawing())  # checked by DataConfig like every field
+    if d["train"]["stop_at_bar"] and not d["train"].get("eval_every", 1):
+        d["train"]["eval_every"] = BAR_EVAL_EVERY  # the bar is checked at evaluations
     # Live curves need frequent records; a record costs one host sync.
     d["train"]["log_every"] = 10 if d["data"]["name"] in IMAGE_DATASETS else 25
     is_image = d["data"]["name"] in IMAGE_DATASETS
@@ -160,6 +177,19 @@ def render() -> tuple[Config | None, str | None]:
             st.checkbox(t("Spectral norm in D"), key="cfg.spectral_norm")
             st.checkbox(t("Batch norm in D (images)"), key="cfg.d_batch_norm")
         st.checkbox(t("Conditional (class labels)"), key="cfg.conditional")
+        has_bar = has_quality_bar(st.session_state["cfg.dataset"])
+        st.checkbox(
+            t("Stop at the quality bar"),
+            key="cfg.stop_at_bar",
+            disabled=not has_bar,
+            help=t(
+                "End the run at the first evaluation that meets the data's quality bar "
+                "(2-D: every mode covered and 90% high-quality samples; digits: all 10 "
+                "classes and FD <= 25); off: train for all the steps"
+            )
+            if has_bar
+            else t("This data set has no quality bar (2-D sets and digits have one)"),
+        )
         c1, c2 = st.columns(2)
         with c1:
             _number("Seed", "cfg.seed", step=1)

@@ -41,6 +41,16 @@ ZH = {
     "Spectral norm in D": "D 使用谱归一化",
     "Batch norm in D (images)": "D 使用批归一化（图像）",
     "Conditional (class labels)": "条件 GAN（类别标签）",
+    "Stop at the quality bar": "达到质量标准即停止",
+    "End the run at the first evaluation that meets the data's quality bar "
+    "(2-D: every mode covered and 90% high-quality samples; digits: all 10 "
+    "classes and FD <= 25); off: train for all the steps": (
+        "在第一次达到该数据质量标准的评估时结束训练（二维数据：覆盖所有模式且 90% 为高质量样本；"
+        "digits：覆盖全部 10 个类别且 FD <= 25）；关闭则训练完所有步数"
+    ),
+    "This data set has no quality bar (2-D sets and digits have one)": (
+        "这个数据集没有质量标准（二维数据集和 digits 有）"
+    ),
     "Seed": "随机种子",
     "Device": "设备",
     "Invalid setting: {reason}": "设置无效：{reason}",
@@ -64,6 +74,7 @@ ZH = {
     "label_smoothing": "标签平滑（label_smoothing）",
     "grad_clip": "梯度裁剪（grad_clip）",
     "ema": "指数移动平均（ema）",
+    "stop_at_bar": "达到质量标准即停止（stop_at_bar）",
     "spectral_norm": "谱归一化（spectral_norm）",
     "d_batch_norm": "D 的批归一化（d_batch_norm）",
     "conditional": "条件 GAN（conditional）",
