@@ -26,10 +26,12 @@ from ganlab.train import Trainer
 
 
 def dashboard_config(dataset: str, steps: int) -> Config:
-    """The config the sidebar builds for this dataset's preset (log_every as on the page)."""
+    """The config the sidebar builds for this dataset's preset (log_every as on the page),
+    with its stop at the quality bar turned off: a measurement must last its `steps`."""
     name = dataset if dataset in PRESETS else "ring8"
     log_every = 10 if dataset in IMAGE_DATASETS else 25
-    return preset(name, data={"name": dataset}, train={"steps": steps, "log_every": log_every})
+    train = {"steps": steps, "log_every": log_every, "stop_at_bar": False}
+    return preset(name, data={"name": dataset}, train=train)
 
 
 def headless(config: Config, warmup: int) -> float:
