@@ -182,7 +182,8 @@ def stopped_early(trainer: Trainer) -> str:
     bar = metrics.QUALITY_BARS[metrics.quality_bar(trainer.history[-1])][0]
     return (
         f"stopped early at step {trainer.bar_met_at} of {trainer.config.train.steps}: "
-        f"the quality bar ({bar}) is met (train.stop_at_bar; --no-stop-at-bar trains on)"
+        f"the quality bar ({bar}) is met, also on {metrics.BAR_CHECK_SAMPLES:,} fresh "
+        "samples (train.stop_at_bar; --no-stop-at-bar trains on)"
     )
 
 
@@ -233,8 +234,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         "steps_per_sec": (trainer.step_count - start) / max(seconds, 1e-9),
         "stopped_at_bar": trainer.bar_met_at is not None,
         "device": str(trainer.device),
-        **(trainer.evaluate() if cfg.eval_every else {}),  # eval_every = 0: never evaluate
+        **(trainer.final_metrics() if cfg.eval_every else {}),  # eval_every = 0: never
     }
+    if trainer.bar_met_at is not None:  # the fresh samples that confirmed the bar
+        summary["bar_check"] = {"samples": metrics.BAR_CHECK_SAMPLES, **trainer.bar_check}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary))
     return distributed.finish(trainer)

@@ -538,6 +538,10 @@ QUALITY_BARS: dict[str, tuple[str, Callable[[dict], bool]]] = {
 }
 
 
+# A run that stops at its bar (train.stop_at_bar) confirms it on this many fresh samples.
+BAR_CHECK_SAMPLES = 10_000
+
+
 def quality_bar(scores: dict) -> str | None:
     """The name of the bar that fits `scores` (a dict from `evaluate`), or None."""
     if "n_modes" in scores:
@@ -545,10 +549,21 @@ def quality_bar(scores: dict) -> str | None:
     return "digits" if "classes_covered" in scores else None
 
 
-def meets_bar(scores: dict) -> bool:
-    """Do `scores` meet their bar? False when they have none."""
+def meets_bar(scores: dict, n: int | None = None) -> bool:
+    """Do `scores` meet their bar? False when they have none.
+
+    n: how many samples the scores were computed on. When given, a share (high_quality)
+    must clear its bar by two standard errors, sqrt(p (1 - p) / n): the bar then holds
+    for G at about 97.5% confidence, not just for this sample. (Fréchet distance has no
+    such simple error; its bar is checked as it is.)
+    """
     name = quality_bar(scores)
-    return name is not None and QUALITY_BARS[name][1](scores)
+    if name is None:
+        return False
+    if n is not None and "high_quality" in scores:
+        p = scores["high_quality"]
+        scores = {**scores, "high_quality": p - 2 * math.sqrt(p * (1 - p) / n)}
+    return QUALITY_BARS[name][1](scores)
 
 
 def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:

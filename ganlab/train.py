@@ -70,6 +70,8 @@ class Trainer:
         self.step_count = 0
         self.d_frozen = False  # set once D is "strong" when d_freeze_accuracy > 0
         self.bar_met_at: int | None = None  # the step that met the quality bar (stop_at_bar)
+        self.bar_check: dict | None = None  # the fresh samples' scores that confirmed it
+        self._last_eval: tuple[int, dict] | None = None  # (step, scores) of the last evaluation
         self.recorder = Recorder(self.device, self.group)
 
     # ------------------------------------------------------------ the algorithm
@@ -262,14 +264,28 @@ class Trainer:
         record |= {"steps_per_sec": speed, "d_frozen": self.d_frozen}
         if self._due(self.config.train.eval_every):
             if self.group.is_main:
-                record.update(self.evaluate())
+                scores = self.evaluate()
+                self._last_eval = (self.step_count, scores)
+                record.update(scores)
             # Checked only when asked for; rank 0's verdict, so every process stops together.
-            stop = self.config.train.stop_at_bar
-            if stop and distributed.agree(metrics.meets_bar(record), self.group, self.device):
-                self.bar_met_at = self.step_count
+            if self.config.train.stop_at_bar:
+                met = self.group.is_main and self._bar_holds(record)
+                if distributed.agree(met, self.group, self.device):
+                    self.bar_met_at = self.step_count
         self._maybe_freeze_d(means["d_real"], means["d_fake"])
         self.recorder.publish(record)
         self.recorder.restart_clock(self.step_count)  # metric time is not training
+
+    def _bar_holds(self, scores: dict) -> bool:
+        """Does G meet its quality bar? The evaluation's samples must meet it, and then
+        metrics.BAR_CHECK_SAMPLES fresh ones must clear it with a margin of two standard
+        errors (metrics.meets_bar): the first evaluation that happens to pass on its 2,000
+        samples is a lucky draw as often as not, and fresh samples then fall short."""
+        if not metrics.meets_bar(scores):
+            return False
+        n = metrics.BAR_CHECK_SAMPLES
+        self.bar_check = self.evaluate(n, seed=self.config.train.seed + 3)
+        return metrics.meets_bar(self.bar_check, n=n)
 
     def _maybe_freeze_d(self, d_real: float, d_fake: float) -> None:
         """The article's advice: stop training D once it is 'strong enough'.
@@ -324,9 +340,18 @@ class Trainer:
         """Call `callback(record)` on every record; returns a function that unsubscribes."""
         return self.recorder.subscribe(callback)
 
-    def evaluate(self, n: int = N_EVAL_SAMPLES) -> dict[str, float]:
-        """The dataset's metrics on `n` fresh samples (see ganlab.metrics)."""
-        return metrics.evaluate(self.data, self.sample(n, seed=self.config.train.seed + 2))
+    def evaluate(self, n: int = N_EVAL_SAMPLES, seed: int | None = None) -> dict[str, float]:
+        """The dataset's metrics on `n` samples (see ganlab.metrics), drawn with `seed`
+        (default: the run's evaluation seed, the same noise at every evaluation)."""
+        seed = self.config.train.seed + 2 if seed is None else seed
+        return metrics.evaluate(self.data, self.sample(n, seed=seed))
+
+    def final_metrics(self) -> dict[str, float]:
+        """The metrics of G as it is now: the last evaluation's when it was made at this
+        step (the same noise gives the same numbers), else a new evaluation."""
+        if self._last_eval is not None and self._last_eval[0] == self.step_count:
+            return dict(self._last_eval[1])
+        return self.evaluate()
 
     # ------------------------------------------------------------ sampling
     @torch.no_grad()

@@ -300,15 +300,18 @@ def test_torchvision_imports_after_ganlab():
 def test_a_run_that_meets_its_bar_stops_early_and_says_so(tmp_path, capsys, monkeypatch):
     from ganlab import metrics
 
-    monkeypatch.setattr(metrics, "meets_bar", lambda record: record["step"] >= 10)
+    monkeypatch.setattr(metrics, "meets_bar", lambda record, n=None: n is not None or record["step"] >= 10)
     monkeypatch.setattr(metrics, "quality_bar", lambda record: "2-D")
     out = tmp_path / "run"
     argv = [*TINY, "--eval-every", "5", "--steps", "40", "--stop-at-bar", "--out", str(out)]
     assert main(["train", *argv]) == 0
     printed = capsys.readouterr().out
     assert "stopped early at step 10 of 40: the quality bar (every mode covered" in printed
+    assert "also on 10,000 fresh samples" in printed
     summary = json.loads((out / "summary.json").read_text())
     assert summary["steps"] == 10 and summary["stopped_at_bar"] is True
+    assert summary["bar_check"]["samples"] == 10_000
+    assert METRIC_KEYS <= set(summary["bar_check"]) and METRIC_KEYS <= set(summary)
 
 
 def test_threads_one_for_an_mlp_all_cores_for_images_unless_omp_says(monkeypatch):

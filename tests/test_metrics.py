@@ -496,3 +496,14 @@ def test_evaluate_rejects_samples_of_the_wrong_shape(ring8):
 def test_quality_bars(scores, bar, met):
     assert metrics.quality_bar(scores) == bar
     assert metrics.meets_bar(scores) is met
+
+
+def test_a_share_on_n_samples_must_clear_its_bar_by_two_standard_errors():
+    scores = {"modes_covered": 8, "n_modes": 8, "high_quality": 0.903}
+    assert metrics.meets_bar(scores)  # on this sample
+    # 2 * sqrt(0.903 * 0.097 / 10,000) = 0.0059: 0.903 is within the margin, 0.907 clears it
+    assert not metrics.meets_bar(scores, n=10_000)
+    assert metrics.meets_bar({**scores, "high_quality": 0.907}, n=10_000)
+    assert metrics.meets_bar(scores, n=10**7)  # the margin shrinks as samples grow
+    digits = {"classes_covered": 10, "n_classes": 10, "fd": 24.0}
+    assert metrics.meets_bar(digits, n=10_000)  # Fréchet distance is checked as it is
