@@ -18,6 +18,7 @@ fast only on CPUs with bf16 units (AMX, AVX512-BF16); most laptops have none.
 
 from __future__ import annotations
 
+import copy
 import time
 
 import torch
@@ -113,6 +114,61 @@ def _not_measured(reason: str) -> Table:
     return table
 
 
+def _per_call_us(fn, calls: int) -> float:
+    for _ in range(10):  # the first calls compile (or fetch from inductor's cache)
+        fn()
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def why_compile_loses(smoke: bool) -> Table:
+    """Why compile=True is slower than eager on the ring8 MLP: the pieces, each timed.
+
+    Inductor keeps LeakyReLU's mask (x > 0) for the backward pass as a bool tensor, and
+    its C++ code stores a vector of bools through a generic, element-by-element path
+    (at::vec::VecMask<bool>; py-spy puts two thirds of the compiled forward there). The
+    same comparison stored as floats is as fast as eager. With ReLU, whose backward needs
+    no mask, the compiled forward is still no faster: each call's wrapper costs about as
+    much as fusing three small activations saves.
+    """
+    calls = 20 if smoke else 300
+    x = torch.randn(512, 128)  # D's hidden activations: real and fake batch, hidden 128
+    trainer = Trainer(workloads.workload("ring8", "cpu"))
+    leaky = trainer.D
+    relu = copy.deepcopy(leaky)
+    for name, module in list(relu.named_modules()):
+        if isinstance(module, torch.nn.LeakyReLU):
+            parent = relu.get_submodule(name.rpartition(".")[0])
+            setattr(parent, name.rpartition(".")[2], torch.nn.ReLU())
+    points = torch.randn(512, 2)
+    rows = {
+        "x > 0 (a bool mask, 512x128)": lambda x: x > 0,
+        "(x > 0).float() (the mask as floats)": lambda x: (x > 0).float(),
+    }
+    table = Table(
+        "torch.compile on this CPU: where the ring8 MLP loses (one thread)",
+        ["piece", "eager us", "compiled us", "compiled / eager"],
+    )
+    for name, fn in rows.items():
+        eager = _per_call_us(lambda fn=fn: fn(x), calls)
+        compiled_fn = torch.compile(fn)
+        compiled = _per_call_us(lambda f=compiled_fn: f(x), calls)
+        table.add(name, eager, compiled, compiled / eager)
+    for name, net in (("D forward, LeakyReLU (ring8's)", leaky), ("D forward, ReLU", relu)):
+        eager = _per_call_us(lambda net=net: net(points), calls)
+        compiled_net = torch.compile(net)
+        compiled = _per_call_us(lambda f=compiled_net: f(points), calls)
+        table.add(name, eager, compiled, compiled / eager)
+    table.notes += [
+        "D forwards with gradients on (as in training): the compiled graph saves what its "
+        "backward needs, LeakyReLU's bool masks among them",
+        f"{calls} calls each after 10 warm-up calls; {load()}",
+    ]
+    return table
+
+
 def run(smoke: bool = False, device: str = "auto", repeats: int | None = None) -> list[Table]:
     repeats = repeats or (1 if smoke else 5)
     kwargs = {"first_steps": 3 if smoke else 10, "repeats": repeats, "smoke": smoke}
@@ -130,4 +186,4 @@ def run(smoke: bool = False, device: str = "auto", repeats: int | None = None) -
         f"compile time ~ {compile_seconds:.1f} s (first steps, compiled minus eager; "
         "inductor's on-disk cache makes later runs faster)"
     )
-    return tables + [mlp]
+    return tables + [mlp, why_compile_loses(smoke)]

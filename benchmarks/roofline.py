@@ -66,8 +66,34 @@ def step_flops(trainer: Trainer, steps: int) -> int:
     return counter.get_total_flops()
 
 
-def measure(config: Config, block: int, repeats: int) -> tuple[float, float]:
-    """(FLOPs per step, seconds per step: the best of `repeats` timed blocks)."""
+# The ops whose FLOPs FlopCounterMode counts, by the names the profiler gives their kernels.
+DENSE_KERNELS = {
+    "aten::mm",
+    "aten::addmm",
+    "aten::bmm",
+    "aten::mkldnn_convolution",
+    "aten::convolution_backward",
+    "aten::_slow_conv2d_forward",
+    "aten::_slow_conv2d_backward",
+}
+
+
+def dense_seconds(trainer: Trainer, steps: int) -> float:
+    """Seconds per step spent inside matmul and convolution kernels (torch.profiler's
+    self time of DENSE_KERNELS over `steps` steps): the rest of a step is elementwise
+    kernels, the optimizer and Python."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            trainer.step()
+    micros = sum(e.self_cpu_time_total for e in prof.key_averages() if e.key in DENSE_KERNELS)
+    return micros / 1e6 / steps
+
+
+def measure(config: Config, block: int, repeats: int) -> tuple[float, float, float]:
+    """(FLOPs per step, seconds per step: the best of `repeats` timed blocks, seconds per
+    step inside matmul and convolution kernels)."""
     config = config.replace(train={"eval_every": 0, "stop_at_bar": False, "device": "cpu"})
     trainer = Trainer(config)
     block = math.lcm(block, config.train.r1_every)
@@ -81,7 +107,7 @@ def measure(config: Config, block: int, repeats: int) -> tuple[float, float]:
             trainer.step()
         sync(trainer.device)
         best = min(best, (time.perf_counter() - start) / block)
-    return flops, best
+    return flops, best, dense_seconds(trainer, block)
 
 
 def run(smoke: bool = False, device: str = "auto", repeats: int | None = None) -> list[Table]:
@@ -91,7 +117,16 @@ def run(smoke: bool = False, device: str = "auto", repeats: int | None = None) -
     peak = matmul_rate()
     table = Table(
         "Roofline: each preset's training step against a large fp32 matmul (CPU)",
-        ["preset step", "MFLOP/step", "ms/step", "GFLOP/s", "share of matmul"],
+        [
+            "preset step",
+            "MFLOP/step",
+            "ms/step",
+            "GFLOP/s",
+            "share of matmul",
+            "ms in matmul/conv",
+            "their GFLOP/s",
+            "their share",
+        ],  # fmt: skip
     )
     table.notes.append(
         f"{load()} before; matmul 1024x1024 fp32: {peak / 1e9:.1f} GFLOP/s on "
@@ -102,14 +137,19 @@ def run(smoke: bool = False, device: str = "auto", repeats: int | None = None) -
         config = PRESETS[name]
         if smoke and config.data.is_image:
             config = config.replace(train={"batch_size": 8})
-        flops, seconds = measure(config, block, repeats)
-        rate = flops / seconds
-        table.add(name, flops / 1e6, seconds * 1e3, rate / 1e9, f"{rate / peak:.0%}")
+        flops, seconds, dense = measure(config, block, repeats)
+        rate, dense_rate = flops / seconds, flops / dense
+        table.add(name, flops / 1e6, seconds * 1e3, rate / 1e9, f"{rate / peak:.0%}",
+                  dense * 1e3, dense_rate / 1e9, f"{dense_rate / peak:.0%}")  # fmt: skip
     table.notes += [
         "FLOPs: torch.utils.flop_counter's formulas (matmul, conv, forward and backward); "
         "elementwise work is not counted, so the share is a lower bound",
         f"the best of {repeats} blocks of {block} steps (lazy R1 counted as often as it runs); "
         "the presets whole, evaluation off",
+        "ms in matmul/conv: torch.profiler's self time of the matmul and convolution "
+        "kernels in one block (the profiler slows small ops a little, so it is an upper "
+        "bound on the rest); their GFLOP/s: the step's FLOPs over that time, the rate of "
+        "the dense kernels themselves",
         f"{load()} after",
     ]
     return [table]
