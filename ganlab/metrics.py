@@ -464,7 +464,8 @@ def _load_or_train(image_size: int, path: Path) -> DigitClassifier:
 @functools.cache
 def _cached_classifier(image_size: int, path: str) -> DigitClassifier:
     # shared by every caller in this process: frozen so nobody trains it by accident
-    return _load_or_train(image_size, Path(path)).eval().requires_grad_(False)
+    model = _load_or_train(image_size, Path(path)).eval().requires_grad_(False)
+    return model.to(memory_format=torch.channels_last)  # see _features_and_probs
 
 
 def digit_classifier(image_size: int = 16, cache_dir: str | Path | None = None) -> DigitClassifier:
@@ -485,9 +486,30 @@ def digit_classifier(image_size: int = 16, cache_dir: str | Path | None = None) 
 # ---------------------------------------------------------------- digit metrics
 @torch.no_grad()
 def _features_and_probs(model: DigitClassifier, x: Tensor) -> tuple[np.ndarray, Tensor]:
-    """(N, 1, S, S) -> features (N, F) float64 numpy, class probabilities (N, 10)."""
-    feats = torch.cat([model.features(b) for b in x.detach().float().cpu().split(500)])
+    """(N, 1, S, S) -> features (N, F) float64 numpy, class probabilities (N, 10).
+
+    In channels-last layout, like the Trainer's image nets: oneDNN's NHWC convolutions and
+    pooling run this net twice as fast on a CPU as NCHW does (the same features to 1e-5).
+    """
+    x = x.detach().float().cpu().contiguous(memory_format=torch.channels_last)
+    feats = torch.cat([model.features(b) for b in x.split(500)])
     return feats.double().numpy(), model.head(feats).softmax(dim=1)
+
+
+_REAL_STATISTICS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _real_statistics(model: DigitClassifier, real: Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """The real images' feature mean and covariance. Every evaluation of a run compares
+    with the same real digits, so they are kept, keyed by the images' content (shape, sum
+    and sum of squares) and the classifier: one pass over them, not one per evaluation."""
+    key = (id(model), tuple(real.shape), float(real.sum()), float(real.square().sum()))
+    if key not in _REAL_STATISTICS:
+        if len(_REAL_STATISTICS) >= 8:  # a few data sets at most: drop the oldest
+            del _REAL_STATISTICS[next(iter(_REAL_STATISTICS))]
+        f_real, _ = _features_and_probs(model, real)
+        _REAL_STATISTICS[key] = (f_real.mean(0), np.cov(f_real, rowvar=False))
+    return _REAL_STATISTICS[key]
 
 
 def digit_metrics(
@@ -513,9 +535,8 @@ def digit_metrics(
         raise ValueError(f"need >= 2 samples and real images, got {len(samples)} and {len(real)}")
     model = classifier or digit_classifier(samples.shape[-1])
     f_gen, probs = _features_and_probs(model, samples)
-    f_real, _ = _features_and_probs(model, real)
     fd = frechet_distance(
-        f_gen.mean(0), np.cov(f_gen, rowvar=False), f_real.mean(0), np.cov(f_real, rowvar=False)
+        f_gen.mean(0), np.cov(f_gen, rowvar=False), *_real_statistics(model, real)
     )
     n_classes = probs.shape[1]
     share = torch.bincount(probs.argmax(1), minlength=n_classes).double() / len(probs)  # (10,)
