@@ -148,7 +148,7 @@ def why_compile_loses(smoke: bool) -> Table:
         "(x > 0).float() (the mask as floats)": lambda x: (x > 0).float(),
     }
     table = Table(
-        "torch.compile on this CPU: where the ring8 MLP loses (one thread)",
+        "torch.compile on this CPU: where the ring8 MLP loses",
         ["piece", "eager us", "compiled us", "compiled / eager"],
     )
     for name, fn in rows.items():
@@ -164,7 +164,7 @@ def why_compile_loses(smoke: bool) -> Table:
     table.notes += [
         "D forwards with gradients on (as in training): the compiled graph saves what its "
         "backward needs, LeakyReLU's bool masks among them",
-        f"{calls} calls each after 10 warm-up calls; {load()}",
+        f"{calls} calls each after 10 warm-up calls, {torch.get_num_threads()} thread(s); {load()}",
     ]
     return table
 

@@ -89,6 +89,14 @@ def test_gpu_says_what_it_did_not_measure(smoke):
         "bf16 autocast, channels_last",
     ]
     assert bf16["rows"][1][-1] < 1e-4  # the layout changes the kernels, not the samples
+    pieces = tables["torch.compile on this CPU: where the ring8 MLP loses"]
+    assert [row[0] for row in pieces["rows"]] == [
+        "x > 0 (a bool mask, 512x128)",
+        "(x > 0).float() (the mask as floats)",
+        "D forward, LeakyReLU (ring8's)",
+        "D forward, ReLU",
+    ]
+    assert all(row[1] > 0 and row[2] > 0 for row in pieces["rows"])
 
 
 def test_interleaved_alternates_the_contenders():
@@ -131,7 +139,14 @@ def test_whole_process_times_both_presets_and_checks_them_independently(smoke):
 
 def test_roofline_counts_flops_and_compares_them_with_a_matmul(smoke):
     t = smoke[1]["Roofline"]
-    assert t["columns"] == ["preset step", "MFLOP/step", "ms/step", "GFLOP/s", "share of matmul"]
+    assert t["columns"][:5] == [
+        "preset step",
+        "MFLOP/step",
+        "ms/step",
+        "GFLOP/s",
+        "share of matmul",
+    ]
+    assert t["columns"][5:] == ["ms in matmul/conv", "their GFLOP/s", "their share"]
     rows = {row[0]: row for row in t["rows"]}
     assert list(rows) == ["ring8", "digits 16 px"]
     # ring8: G and D are 2-128-128-128-out MLPs at batch 256; a step is at least a few
@@ -139,7 +154,9 @@ def test_roofline_counts_flops_and_compares_them_with_a_matmul(smoke):
     assert 20 < rows["ring8"][1] < 2000
     for row in t["rows"]:
         assert row[3] == pytest.approx(row[1] / row[2], rel=1e-6)  # MFLOP / ms = GFLOP/s
-        assert row[4].endswith("%")
+        assert row[4].endswith("%") and row[7].endswith("%")
+        assert 0 < row[5] < row[2]  # the dense kernels take part of a step, not all of it
+        assert row[6] == pytest.approx(row[1] / row[5], rel=1e-6)
 
 
 def test_side_by_side_reports_wall_time_and_peak_memory_of_both_loops(smoke):

@@ -300,7 +300,9 @@ def test_torchvision_imports_after_ganlab():
 def test_a_run_that_meets_its_bar_stops_early_and_says_so(tmp_path, capsys, monkeypatch):
     from ganlab import metrics
 
-    monkeypatch.setattr(metrics, "meets_bar", lambda record, n=None: n is not None or record["step"] >= 10)
+    monkeypatch.setattr(
+        metrics, "meets_bar", lambda record, n=None: n is not None or record["step"] >= 10
+    )
     monkeypatch.setattr(metrics, "quality_bar", lambda record: "2-D")
     out = tmp_path / "run"
     argv = [*TINY, "--eval-every", "5", "--steps", "40", "--stop-at-bar", "--out", str(out)]

@@ -226,7 +226,9 @@ def test_a_run_that_meets_its_quality_bar_is_done_there_and_can_resume(monkeypat
     from ganlab import metrics
 
     monkeypatch.setattr(metrics, "evaluate", lambda data, x: {})
-    monkeypatch.setattr(metrics, "meets_bar", lambda record, n=None: n is not None or record["step"] >= 20)
+    monkeypatch.setattr(
+        metrics, "meets_bar", lambda record, n=None: n is not None or record["step"] >= 20
+    )
     worker = Worker(tiny(200, stop_at_bar=True, eval_every=10))
     try:
         worker.start()
