@@ -185,21 +185,23 @@ def page_turn(page, server: psutil.Process, seconds: float) -> dict[str, float]:
     }
 
 
-def start_paused(page, steps: int) -> None:
+def train_past_the_bar(page) -> None:
+    """Untick the sidebar's "Stop at the quality bar": the presets meet it in seconds."""
     from playwright.sync_api import expect
 
-    """Set a long run in the sidebar, train its first steps and pause (the warm-up).
-
-    The preset's stop at its quality bar is switched off: ring8 meets it in seconds.
-    """
-    box = page.get_by_label("Train for (steps)")
-    box.fill(str(steps))
-    box.press("Enter")
-    idle(page)
     box = page.get_by_role("checkbox", name="Stop at the quality bar")
     page.get_by_text("Stop at the quality bar", exact=True).click()  # its tick hides the input
     expect(box).not_to_be_checked(timeout=PATIENCE)
     idle(page)
+
+
+def start_paused(page, steps: int) -> None:
+    """Set a long run in the sidebar, train its first steps and pause (the warm-up)."""
+    box = page.get_by_label("Train for (steps)")
+    box.fill(str(steps))
+    box.press("Enter")
+    idle(page)
+    train_past_the_bar(page)
     page.get_by_role("button", name="Start").click()
     page.get_by_role("button", name="Pause").wait_for(timeout=PATIENCE)
     step_counter(page).wait_for(timeout=PATIENCE)

@@ -28,6 +28,7 @@ from benchmarks.browser import (  # noqa: E402  (after the skip: it needs playwr
     open_app,
     step_counter,
     streamlit_server,
+    train_past_the_bar,
 )
 
 if not os.path.exists(CHROMIUM):
@@ -65,6 +66,7 @@ def images(tmp_path) -> Path:
 
 def test_train_pause_second_session_and_latent_explorer(server, browser, images):
     page = open_app(browser, server)
+    train_past_the_bar(page)  # ring8 meets its bar near step 1000; this test pauses after it
     page.get_by_role("button", name="Start").click()
     counter, title = step_counter(page), page.locator(".gtitle").first
     expect(counter).to_be_visible(timeout=LIVE)
