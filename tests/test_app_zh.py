@@ -236,7 +236,7 @@ def test_the_switch_is_on_every_page_and_keeps_its_choice():
         ("cfg.steps", 0, "不允许 train.steps = 0：必须是正整数。"),
         ("cfg.gp_weight", -1.0, "不允许 train.gp_weight = -1.0：必须是零或正数。"),
         ("cfg.ema", 1.0, "不允许 train.ema = 1.0：必须在 [0, 1) 之内。"),
-        ("cfg.beta1", 1.0, "不允许 train.betas = (1.0, 0.999)：必须是两个 [0, 1) 之内的数"),
+        ("cfg.beta1", 1.0, "不允许 train.betas = (1.0, 0.9)：必须是两个 [0, 1) 之内的数"),
     ],
 )
 def test_config_messages_the_sidebar_can_trigger_are_in_chinese(key, value, chinese):
