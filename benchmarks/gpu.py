@@ -148,7 +148,7 @@ def why_compile_loses(smoke: bool) -> Table:
         "(x > 0).float() (the mask as floats)": lambda x: (x > 0).float(),
     }
     table = Table(
-        "torch.compile on this CPU: where the ring8 MLP loses",
+        "Why torch.compile loses on the ring8 MLP (CPU)",
         ["piece", "eager us", "compiled us", "compiled / eager"],
     )
     for name, fn in rows.items():

@@ -89,7 +89,7 @@ def test_gpu_says_what_it_did_not_measure(smoke):
         "bf16 autocast, channels_last",
     ]
     assert bf16["rows"][1][-1] < 1e-4  # the layout changes the kernels, not the samples
-    pieces = tables["torch.compile on this CPU: where the ring8 MLP loses"]
+    pieces = tables["Why torch.compile loses on the ring8 MLP (CPU)"]
     assert [row[0] for row in pieces["rows"]] == [
         "x > 0 (a bool mask, 512x128)",
         "(x > 0).float() (the mask as floats)",
