@@ -5,8 +5,9 @@ Two families, chosen by `evaluate` from the dataset:
 - 2-D sets (known mode centres): modes covered, share of high-quality samples, and a
   kernel distance (MMD²) to the data; KL and JS divergence on a grid (what the
   dashboard charts live).
-- digits: a small CNN trained once on scikit-learn's bundled digits (seconds on CPU,
-  cached as a file). Its penultimate layer gives a Fréchet distance ("FID" on a digit
+- digits: a small CNN trained on scikit-learn's bundled digits, its weights shipped in
+  ganlab/weights/ (so every machine measures with the same net, and nobody waits for it
+  to train). Its penultimate layer gives a Fréchet distance ("FID" on a digit
   feature space); its predictions give class coverage and the KL of the predicted-label
   histogram from uniform (mode collapse shows up as few classes and a large KL).
 """
@@ -32,6 +33,9 @@ from ganlab.runtime import seeded
 
 CLASSIFIER_SIZES: tuple[int, ...] = (16, 32, 64)
 _CACHE_VERSION = "v1"  # bump when the classifier or its training changes: old files are ignored
+# The classifiers' weights as `_train_classifier` made them (python -m ganlab.metrics
+# writes them again): the same features, hence the same Fréchet distances, on every machine.
+SHIPPED_WEIGHTS = Path(__file__).parent / "weights"
 
 
 # ---------------------------------------------------------------- 2-D: coverage and quality
@@ -469,18 +473,36 @@ def _cached_classifier(image_size: int, path: str) -> DigitClassifier:
 
 
 def digit_classifier(image_size: int = 16, cache_dir: str | Path | None = None) -> DigitClassifier:
-    """The digit classifier for `image_size` px, trained once and then loaded.
+    """The digit classifier for `image_size` px: loaded, or trained once and then loaded.
 
     Trained deterministically (seed 0, fixed batch order) on 80% of sklearn's digits;
-    `heldout_accuracy` is measured on the other 20%. Cached as
-    <cache_dir>/digit_classifier_<S>px_v1.pt (default folder: `default_cache_dir()`) and in
-    memory, so repeated calls are free. A corrupt cache file is retrained.
+    `heldout_accuracy` is measured on the other 20%. By default the weights shipped in
+    SHIPPED_WEIGHTS are used: trained on one machine, they give every machine the same
+    feature space (a classifier trained on another CPU drifts in its last bits, and its
+    Fréchet distances with it). With `cache_dir` (or without shipped weights) the classifier
+    is trained once and cached as <cache_dir>/digit_classifier_<S>px_v1.pt (default folder:
+    `default_cache_dir()`). Kept in memory, so repeated calls are free. A corrupt cache
+    file is retrained.
     """
     if image_size not in CLASSIFIER_SIZES:
         raise ValueError(f"image_size must be one of {CLASSIFIER_SIZES}, got {image_size}")
+    name = f"digit_classifier_{image_size}px_{_CACHE_VERSION}.pt"
+    if cache_dir is None and (SHIPPED_WEIGHTS / name).is_file():
+        return _cached_classifier(image_size, str(SHIPPED_WEIGHTS / name))
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    path = folder.resolve() / f"digit_classifier_{image_size}px_{_CACHE_VERSION}.pt"
-    return _cached_classifier(image_size, str(path))
+    return _cached_classifier(image_size, str(folder.resolve() / name))
+
+
+def write_shipped_weights(folder: Path = SHIPPED_WEIGHTS) -> None:
+    """Train the classifier for every size and write the files that ganlab ships."""
+    for size in CLASSIFIER_SIZES:
+        model = _train_classifier(size)
+        _save(model, folder / f"digit_classifier_{size}px_{_CACHE_VERSION}.pt", size)
+        print(f"{size} px: held-out accuracy {model.heldout_accuracy:.4f}")
+
+
+if __name__ == "__main__":
+    write_shipped_weights()
 
 
 # ---------------------------------------------------------------- digit metrics

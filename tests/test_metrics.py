@@ -46,7 +46,7 @@ def cache(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ganlab_cache")
     with pytest.MonkeyPatch.context() as mp:  # never write to the user's ~/.cache in tests
         mp.setenv("GANLAB_CACHE", str(folder))
-        digit_classifier(16)
+        digit_classifier(16, cache_dir=folder)
         yield folder
 
 
@@ -367,8 +367,8 @@ def test_precision_recall_see_collapse_and_noise(ring8):
 
 
 def test_classifier_is_small_accurate_and_cached(cache):
-    model = digit_classifier(16)
-    assert digit_classifier(16) is model  # in-process cache: the second call is free
+    model = digit_classifier(16, cache_dir=cache)
+    assert digit_classifier(16, cache_dir=cache) is model  # in-process: the second call is free
     assert (cache / "digit_classifier_16px_v1.pt").is_file()
     assert sum(p.numel() for p in model.parameters()) < 100_000
     _, _, x_test, y_test = metrics._digit_split(16)
@@ -385,8 +385,32 @@ def test_classifier_loads_from_file_without_training(cache, monkeypatch):
 
     monkeypatch.setattr(metrics, "_train_classifier", fail)
     loaded = metrics._load_or_train(16, cache / "digit_classifier_16px_v1.pt")
-    for name, value in digit_classifier(16).state_dict().items():
+    for name, value in digit_classifier(16, cache_dir=cache).state_dict().items():
         assert torch.equal(loaded.state_dict()[name], value), name
+
+
+@pytest.mark.parametrize("size", metrics.CLASSIFIER_SIZES)
+def test_the_shipped_classifier_is_used_by_default_and_never_trained(size, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("the shipped weights should have been loaded")
+
+    monkeypatch.setattr(metrics, "_train_classifier", fail)
+    path = metrics.SHIPPED_WEIGHTS / f"digit_classifier_{size}px_v1.pt"
+    shipped = metrics._load_or_train(size, path)
+    for name, value in digit_classifier(size).state_dict().items():
+        assert torch.equal(shipped.state_dict()[name], value), name
+    assert shipped.heldout_accuracy > 0.95  # 16 px: 0.99, 32 px: 0.98, 64 px: 0.96
+
+
+def test_the_shipped_classifier_is_what_training_makes(cache):
+    """Retrained here (the `cache` fixture), the 16 px classifier matches the shipped one:
+    bit for bit on the machine that wrote it, within a little on another CPU."""
+    trained, shipped = digit_classifier(16, cache_dir=cache), digit_classifier(16)
+    _, _, x_test, y_test = metrics._digit_split(16)
+    with torch.no_grad():
+        agree = (trained(x_test).argmax(1) == shipped(x_test).argmax(1)).double().mean()
+    assert agree > 0.98
+    assert abs(trained.heldout_accuracy - shipped.heldout_accuracy) < 0.015
 
 
 def test_corrupt_cache_file_is_retrained(tmp_path, monkeypatch):
