@@ -539,6 +539,7 @@ def digit_metrics(
     real: Tensor,
     min_share: float = 0.01,
     classifier: DigitClassifier | None = None,
+    errors: bool = False,
 ) -> dict[str, float | int]:
     """Classifier metrics for digit images samples (N, 1, S, S) vs real (M, 1, S, S), in [-1, 1].
 
@@ -548,6 +549,8 @@ def digit_metrics(
     label_kl: KL(p || uniform) = sum_k p_k log(10 p_k) of the predicted-label histogram p;
         0 when every class is equally frequent, log 10 = 2.30 when all samples are one class.
     confidence: mean max class probability (blurry or noisy samples score low).
+    fd_se (errors=True): the standard deviation of fd over 20 bootstrap resamples of the
+        samples' features (seed 0): how much fd would move on another draw from G.
     """
     if samples.ndim != 4 or samples.shape[1] != 1 or samples.shape[1:] != real.shape[1:]:
         raise ValueError(
@@ -557,19 +560,24 @@ def digit_metrics(
         raise ValueError(f"need >= 2 samples and real images, got {len(samples)} and {len(real)}")
     model = classifier or digit_classifier(samples.shape[-1])
     f_gen, probs = _features_and_probs(model, samples)
-    fd = frechet_distance(
-        f_gen.mean(0), np.cov(f_gen, rowvar=False), *_real_statistics(model, real)
-    )
+    reference = _real_statistics(model, real)
+    fd = frechet_distance(f_gen.mean(0), np.cov(f_gen, rowvar=False), *reference)
     n_classes = probs.shape[1]
     share = torch.bincount(probs.argmax(1), minlength=n_classes).double() / len(probs)  # (10,)
     nz = share[share > 0]  # 0 log 0 = 0
-    return {
+    out = {
         "fd": fd,
         "classes_covered": int((share >= min_share).sum()),
         "n_classes": n_classes,
         "label_kl": float((nz * (nz * n_classes).log()).sum()),
         "confidence": float(probs.max(1).values.mean()),
     }
+    if errors:
+        rng = np.random.default_rng(0)
+        resampled = [f_gen[rng.integers(0, len(f_gen), len(f_gen))] for _ in range(20)]
+        fds = [frechet_distance(f.mean(0), np.cov(f, rowvar=False), *reference) for f in resampled]
+        out["fd_se"] = float(np.std(fds, ddof=1))
+    return out
 
 
 # ---------------------------------------------------------------- quality bars
@@ -588,7 +596,8 @@ QUALITY_BARS: dict[str, tuple[str, Callable[[dict], bool]]] = {
 }
 
 
-# A run that stops at its bar (train.stop_at_bar) confirms it on this many fresh samples.
+# A run that stops at its bar (train.stop_at_bar) confirms it on this many fresh samples,
+# with a margin of two standard errors (meets_bar).
 BAR_CHECK_SAMPLES = 10_000
 
 
@@ -599,25 +608,34 @@ def quality_bar(scores: dict) -> str | None:
     return "digits" if "classes_covered" in scores else None
 
 
-def meets_bar(scores: dict, n: int | None = None) -> bool:
+# Which way each bar metric gets worse: a margin moves it that way by two standard errors.
+_WORSE = {"high_quality": -1.0, "fd": +1.0}
+
+
+def meets_bar(scores: dict) -> bool:
     """Do `scores` meet their bar? False when they have none.
 
-    n: how many samples the scores were computed on. When given, a share (high_quality)
-    must clear its bar by two standard errors, sqrt(p (1 - p) / n): the bar then holds
-    for G at about 97.5% confidence, not just for this sample. (Fréchet distance has no
-    such simple error; its bar is checked as it is.)
+    Scores that carry standard errors (`evaluate(..., errors=True)`: high_quality_se,
+    fd_se) must clear the bar by two of them: the bar then holds for G at about 97.5%
+    confidence, not just for this sample of it.
     """
     name = quality_bar(scores)
     if name is None:
         return False
-    if n is not None and "high_quality" in scores:
-        p = scores["high_quality"]
-        scores = {**scores, "high_quality": p - 2 * math.sqrt(p * (1 - p) / n)}
-    return QUALITY_BARS[name][1](scores)
+    shifted = {
+        key: scores[key] + 2 * sign * scores[f"{key}_se"]
+        for key, sign in _WORSE.items()
+        if key in scores and f"{key}_se" in scores
+    }
+    return QUALITY_BARS[name][1]({**scores, **shifted})
 
 
-def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
+def evaluate(dataset: Dataset, samples: Tensor, errors: bool = False) -> dict[str, float | int]:
     """The metrics that fit `dataset`, as a flat dict of Python numbers. samples: like dataset.x[:N].
+
+    errors: also the standard errors of the quality bars' metrics, for `meets_bar`:
+    high_quality_se = sqrt(p (1 - p) / N) (a share of N samples) and fd_se (the spread of
+    the Fréchet distance over bootstrap resamples of the samples' features).
 
     - 2-D sets with mode centres: mode_coverage (modes_covered, n_modes, high_quality) and
       mmd (MMD² to dataset.x, biased, median-heuristic bandwidths) and energy (energy distance).
@@ -637,10 +655,13 @@ def evaluate(dataset: Dataset, samples: Tensor) -> dict[str, float | int]:
     if dataset.name == "digits" and real.shape[-1] in CLASSIFIER_SIZES:
         if real.shape[1] == 3:  # RGB digits (the article's) are grey repeated: judge the grey
             samples, real = samples.mean(1, keepdim=True), real.mean(1, keepdim=True)
-        return digit_metrics(samples, real)
+        return digit_metrics(samples, real, errors=errors)
     out: dict[str, float | int] = {}
     if not dataset.is_image and dataset.centres is not None and dataset.spread is not None:
         out.update(mode_coverage(samples, dataset.centres, dataset.spread))
+        if errors:
+            p = out["high_quality"]
+            out["high_quality_se"] = math.sqrt(p * (1 - p) / len(samples))
         out["energy"] = energy_distance(samples, real)
     out["mmd"] = mmd(samples, real)
     return out

@@ -278,14 +278,14 @@ class Trainer:
 
     def _bar_holds(self, scores: dict) -> bool:
         """Does G meet its quality bar? The evaluation's samples must meet it, and then
-        metrics.BAR_CHECK_SAMPLES fresh ones must clear it with a margin of two standard
-        errors (metrics.meets_bar): the first evaluation that happens to pass on its 2,000
+        metrics.BAR_CHECK_SAMPLES fresh ones must clear it by two standard errors
+        (metrics.meets_bar): the first evaluation that happens to pass on its 2,000
         samples is a lucky draw as often as not, and fresh samples then fall short."""
         if not metrics.meets_bar(scores):
             return False
-        n = metrics.BAR_CHECK_SAMPLES
-        self.bar_check = self.evaluate(n, seed=self.config.train.seed + 3)
-        return metrics.meets_bar(self.bar_check, n=n)
+        n, seed = metrics.BAR_CHECK_SAMPLES, self.config.train.seed + 3
+        self.bar_check = self.evaluate(n, seed=seed, errors=True)
+        return metrics.meets_bar(self.bar_check)
 
     def _maybe_freeze_d(self, d_real: float, d_fake: float) -> None:
         """The article's advice: stop training D once it is 'strong enough'.
@@ -340,11 +340,14 @@ class Trainer:
         """Call `callback(record)` on every record; returns a function that unsubscribes."""
         return self.recorder.subscribe(callback)
 
-    def evaluate(self, n: int = N_EVAL_SAMPLES, seed: int | None = None) -> dict[str, float]:
-        """The dataset's metrics on `n` samples (see ganlab.metrics), drawn with `seed`
-        (default: the run's evaluation seed, the same noise at every evaluation)."""
+    def evaluate(
+        self, n: int = N_EVAL_SAMPLES, seed: int | None = None, errors: bool = False
+    ) -> dict[str, float]:
+        """The dataset's metrics on `n` samples (see ganlab.metrics.evaluate, also for
+        `errors`), drawn with `seed` (default: the run's evaluation seed, the same noise
+        at every evaluation)."""
         seed = self.config.train.seed + 2 if seed is None else seed
-        return metrics.evaluate(self.data, self.sample(n, seed=seed))
+        return metrics.evaluate(self.data, self.sample(n, seed=seed), errors=errors)
 
     def final_metrics(self) -> dict[str, float]:
         """The metrics of G as it is now: the last evaluation's when it was made at this

@@ -522,12 +522,31 @@ def test_quality_bars(scores, bar, met):
     assert metrics.meets_bar(scores) is met
 
 
-def test_a_share_on_n_samples_must_clear_its_bar_by_two_standard_errors():
+def test_scores_with_standard_errors_must_clear_their_bar_by_two_of_them():
     scores = {"modes_covered": 8, "n_modes": 8, "high_quality": 0.903}
     assert metrics.meets_bar(scores)  # on this sample
-    # 2 * sqrt(0.903 * 0.097 / 10,000) = 0.0059: 0.903 is within the margin, 0.907 clears it
-    assert not metrics.meets_bar(scores, n=10_000)
-    assert metrics.meets_bar({**scores, "high_quality": 0.907}, n=10_000)
-    assert metrics.meets_bar(scores, n=10**7)  # the margin shrinks as samples grow
+    se = math.sqrt(0.903 * 0.097 / 10_000)  # 0.003: 0.903 is within two of the bar
+    assert not metrics.meets_bar({**scores, "high_quality_se": se})
+    assert metrics.meets_bar({**scores, "high_quality": 0.907, "high_quality_se": se})
     digits = {"classes_covered": 10, "n_classes": 10, "fd": 24.0}
-    assert metrics.meets_bar(digits, n=10_000)  # Fréchet distance is checked as it is
+    assert metrics.meets_bar(digits)
+    assert not metrics.meets_bar({**digits, "fd_se": 0.6})  # 24 + 2 x 0.6 > 25
+    assert metrics.meets_bar({**digits, "fd_se": 0.4})
+
+
+def test_evaluate_with_errors_adds_the_bars_standard_errors(ring8):
+    samples = ring8.x[:2000]
+    plain, with_errors = evaluate(ring8, samples), evaluate(ring8, samples, errors=True)
+    assert with_errors == {
+        **plain,
+        "high_quality_se": pytest.approx(with_errors["high_quality_se"]),
+    }
+    p = plain["high_quality"]
+    assert_close(with_errors["high_quality_se"], math.sqrt(p * (1 - p) / 2000))
+    digits = load("digits")
+    noise = 0.3 * torch.randn(digits.x.shape, generator=torch.Generator().manual_seed(0))
+    fake = digits.x + noise  # (1797, 1, 16, 16): blurred digits
+    scores = evaluate(digits, fake, errors=True)
+    fewer = evaluate(digits, fake[:450], errors=True)
+    assert 0 < scores["fd_se"] < 0.75 * fewer["fd_se"]  # the spread shrinks with N (~1/sqrt N)
+    assert set(scores) - set(evaluate(digits, fake)) == {"fd_se"}

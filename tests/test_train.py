@@ -436,8 +436,10 @@ def test_a_run_with_stop_at_bar_ends_at_the_evaluation_that_meets_it(monkeypatch
     from ganlab import metrics
 
     t = Trainer(tiny_images(stop_at_bar=True, eval_every=2, steps=20))
-    monkeypatch.setattr(metrics, "evaluate", lambda data, x: {"step_made": t.step_count})
-    monkeypatch.setattr(metrics, "meets_bar", lambda record, n=None: record["step_made"] >= 4)
+    monkeypatch.setattr(
+        metrics, "evaluate", lambda data, x, errors=False: {"step_made": t.step_count}
+    )
+    monkeypatch.setattr(metrics, "meets_bar", lambda record: record["step_made"] >= 4)
     t.run()
     assert (t.step_count, t.bar_met_at) == (4, 4)
     assert t.run(5) == [] and t.step_count == 4  # a finished run trains no more
@@ -454,16 +456,23 @@ def test_a_bar_met_on_the_evaluation_must_hold_on_fresh_samples_with_a_margin(mo
     t = Trainer(tiny(train={"stop_at_bar": True, "eval_every": 2, "steps": 20}))
     drawn = []
 
-    def evaluate(data, x):  # the evaluation passes from the start; fresh samples at step 6
-        drawn.append((len(x), x[:3].clone()))
-        fresh = len(x) == metrics.BAR_CHECK_SAMPLES
-        share = 0.95 if not fresh or t.step_count >= 6 else 0.903  # 0.903: within the margin
-        return {"modes_covered": 8, "n_modes": 8, "high_quality": share}
+    def evaluate(data, x, errors=False):  # the evaluation passes from the start; fresh
+        drawn.append((len(x), x[:3].clone()))  # samples (with errors) from step 6 on
+        assert errors == (len(x) == metrics.BAR_CHECK_SAMPLES)
+        share = 0.95 if not errors or t.step_count >= 6 else 0.903  # 0.903: within the margin
+        return {"modes_covered": 8, "n_modes": 8, "high_quality": share} | (
+            {"high_quality_se": 0.003} if errors else {}
+        )
 
     monkeypatch.setattr(metrics, "evaluate", evaluate)
     t.run()
     assert (t.step_count, t.bar_met_at) == (6, 6)
-    assert t.bar_check["high_quality"] == 0.95
+    assert t.bar_check == {
+        "modes_covered": 8,
+        "n_modes": 8,
+        "high_quality": 0.95,
+        "high_quality_se": 0.003,
+    }
     sizes = [n for n, _ in drawn]
     assert sizes == [2000, 10_000] * 3  # each evaluation confirmed on fresh samples
     assert not torch.equal(drawn[0][1], drawn[1][1][:3])  # other noise than the evaluation's
@@ -475,7 +484,7 @@ def test_without_stop_at_bar_a_met_bar_does_not_stop_the_run(monkeypatch):
     from ganlab import metrics
 
     t = Trainer(tiny_images(eval_every=2, steps=6))
-    monkeypatch.setattr(metrics, "evaluate", lambda data, x: {})
-    monkeypatch.setattr(metrics, "meets_bar", lambda record, n=None: True)
+    monkeypatch.setattr(metrics, "evaluate", lambda data, x, errors=False: {})
+    monkeypatch.setattr(metrics, "meets_bar", lambda record: True)
     t.run()
     assert (t.step_count, t.bar_met_at) == (6, None)
