@@ -269,14 +269,14 @@ class Trainer:
                 record.update(scores)
             # Checked only when asked for; rank 0's verdict, so every process stops together.
             if self.config.train.stop_at_bar:
-                met = self.group.is_main and self._bar_holds(record)
+                met = self.group.is_main and self.bar_holds(record)
                 if distributed.agree(met, self.group, self.device):
                     self.bar_met_at = self.step_count
         self._maybe_freeze_d(means["d_real"], means["d_fake"])
         self.recorder.publish(record)
         self.recorder.restart_clock(self.step_count)  # metric time is not training
 
-    def _bar_holds(self, scores: dict) -> bool:
+    def bar_holds(self, scores: dict) -> bool:
         """Does G meet its quality bar? The evaluation's samples must meet it, and then
         metrics.BAR_CHECK_SAMPLES fresh ones must clear it by two standard errors
         (metrics.meets_bar): the first evaluation that happens to pass on its 2,000
