@@ -154,6 +154,20 @@ def test_the_stop_at_bar_toggle_reaches_the_run_and_only_where_a_bar_exists():
     assert "no quality bar" in box.help
 
 
+def test_a_run_that_meets_its_bar_says_where_it_stopped(monkeypatch):
+    from ganlab import metrics
+
+    monkeypatch.setattr(metrics, "meets_bar", lambda scores: True)  # met at the first check
+    at = click(app(), "Start")
+    [worker] = live_workers()
+    wait_for(lambda: worker.view().state == "done", timeout=60)
+    at.run()
+    [message] = [s.value for s in at.success if s.value.startswith("Stopped at step")]
+    assert message.startswith("Stopped at step 250: the quality bar (every mode covered")
+    assert "also on 10,000 fresh samples" in message
+    assert "Resume" in enabled_controls(at)  # the student may train on
+
+
 def test_a_bad_upload_shows_a_message_and_changes_nothing():
     at = app()
     at.file_uploader[0].set_value(("bad.pt", b"not a checkpoint", "application/octet-stream"))

@@ -167,9 +167,11 @@ def render() -> None:
             bar = metrics.QUALITY_BARS["digits" if data.is_image else "2-D"][0]
             st.success(
                 t(
-                    "Stopped at step {step}: the quality bar ({bar}) is met. Resume trains on.",
+                    "Stopped at step {step}: the quality bar ({bar}) is met, also on "
+                    "{n:,} fresh samples. Resume trains on.",
                     step=view.bar_met_at,
                     bar=t(bar),
+                    n=metrics.BAR_CHECK_SAMPLES,
                 )
             )
     changed = sidebar.differences(config, worker.config) if worker and config else []

@@ -186,8 +186,10 @@ ZH = {
     "Add": "添加",
     "a mode at (x, y)": "在 (x, y) 处放一个模式",
     "Name": "名称",
-    "Stopped at step {step}: the quality bar ({bar}) is met. Resume trains on.": (
-        "已在第 {step} 步停止：达到了质量标准（{bar}）。点“继续”可接着训练。"
+    "Stopped at step {step}: the quality bar ({bar}) is met, also on "
+    "{n:,} fresh samples. Resume trains on.": (
+        "已在第 {step} 步停止：达到了质量标准（{bar}），在 {n:,} 个新样本上也达到了。"
+        "点“继续”可接着训练。"
     ),
     "every mode covered, high_quality >= 0.90": "覆盖全部模式，高质量样本占比 ≥ 0.90",
     "all 10 classes covered, fd <= 25": "覆盖全部 10 个类别，FD ≤ 25",
