@@ -405,6 +405,7 @@ class Trainer:
             "last_record_step": self.recorder.last_step,
             "d_frozen": self.d_frozen,
             "bar_met_at": self.bar_met_at,
+            "bar_check": self.bar_check,
             "history": self.history,
         }
 
@@ -420,7 +421,8 @@ class Trainer:
         self.rng.set_state(state["rng"])
         self.recorder.sums = state["sums"].to(self.device)
         self.step_count, self.d_frozen = state["step"], state["d_frozen"]
-        self.bar_met_at = state.get("bar_met_at")  # absent from checkpoints before issue 13
+        # both absent from checkpoints made before issue 13
+        self.bar_met_at, self.bar_check = state.get("bar_met_at"), state.get("bar_check")
         self.history = list(state["history"])
         self.recorder.restart_clock(state["last_record_step"])
 

@@ -314,6 +314,11 @@ def test_a_run_that_meets_its_bar_stops_early_and_says_so(tmp_path, capsys, monk
     assert summary["steps"] == 10 and summary["stopped_at_bar"] is True
     assert summary["bar_check"]["samples"] == 10_000
     assert METRIC_KEYS <= set(summary["bar_check"]) and METRIC_KEYS <= set(summary)
+    # Resuming a run that stopped at its bar trains no more and reports the same check.
+    assert main(["train", *argv, "--resume"]) == 0
+    assert "stopped early at step 10 of 40" in capsys.readouterr().out
+    again = json.loads((out / "summary.json").read_text())
+    assert again["steps"] == 10 and again["bar_check"] == summary["bar_check"]
 
 
 def test_threads_one_for_an_mlp_all_cores_for_images_unless_omp_says(monkeypatch):

@@ -445,7 +445,7 @@ def test_a_run_with_stop_at_bar_ends_at_the_evaluation_that_meets_it(monkeypatch
     assert t.run(5) == [] and t.step_count == 4  # a finished run trains no more
     again = Trainer(t.config)
     again.load_state_dict(t.state_dict())
-    assert again.bar_met_at == 4
+    assert again.bar_met_at == 4 and again.bar_check == t.bar_check == {"step_made": 4}
 
 
 def test_a_bar_met_on_the_evaluation_must_hold_on_fresh_samples_with_a_margin(monkeypatch):
