@@ -207,8 +207,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     choose_threads(trainer.config)
     cfg, start, started = trainer.config.train, trainer.step_count, time.perf_counter()
     if not trainer.group.is_main:  # the other processes train; rank 0 writes the run folder
-        while trainer.step_count < cfg.steps and trainer.bar_met_at is None:
-            trainer.run(cfg.steps - trainer.step_count)
+        trainer.run(cfg.steps - trainer.step_count)  # ends at the bar, with rank 0's verdict
         return distributed.finish(trainer)
     run, postfix = RunFolder(trainer, out), {}
     with contextlib.ExitStack() as stack:
