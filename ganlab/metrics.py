@@ -19,6 +19,7 @@ import math
 import os
 import tempfile
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -472,6 +473,11 @@ def _cached_classifier(image_size: int, path: str) -> DigitClassifier:
     return model.to(memory_format=torch.channels_last)  # see _features_and_probs
 
 
+def _weights_name(image_size: int) -> str:
+    """The file the classifier's weights live in, shipped or cached."""
+    return f"digit_classifier_{image_size}px_{_CACHE_VERSION}.pt"
+
+
 def digit_classifier(image_size: int = 16, cache_dir: str | Path | None = None) -> DigitClassifier:
     """The digit classifier for `image_size` px: loaded, or trained once and then loaded.
 
@@ -486,7 +492,7 @@ def digit_classifier(image_size: int = 16, cache_dir: str | Path | None = None) 
     """
     if image_size not in CLASSIFIER_SIZES:
         raise ValueError(f"image_size must be one of {CLASSIFIER_SIZES}, got {image_size}")
-    name = f"digit_classifier_{image_size}px_{_CACHE_VERSION}.pt"
+    name = _weights_name(image_size)
     if cache_dir is None and (SHIPPED_WEIGHTS / name).is_file():
         return _cached_classifier(image_size, str(SHIPPED_WEIGHTS / name))
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
@@ -497,7 +503,7 @@ def write_shipped_weights(folder: Path = SHIPPED_WEIGHTS) -> None:
     """Train the classifier for every size and write the files that ganlab ships."""
     for size in CLASSIFIER_SIZES:
         model = _train_classifier(size)
-        _save(model, folder / f"digit_classifier_{size}px_{_CACHE_VERSION}.pt", size)
+        _save(model, folder / _weights_name(size), size)
         print(f"{size} px: held-out accuracy {model.heldout_accuracy:.4f}")
 
 
@@ -518,20 +524,24 @@ def _features_and_probs(model: DigitClassifier, x: Tensor) -> tuple[np.ndarray, 
     return feats.double().numpy(), model.head(feats).softmax(dim=1)
 
 
-_REAL_STATISTICS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+# classifier -> {(its weights' versions, the images' content): (mean, covariance)}
+_REAL_STATISTICS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _real_statistics(model: DigitClassifier, real: Tensor) -> tuple[np.ndarray, np.ndarray]:
     """The real images' feature mean and covariance. Every evaluation of a run compares
-    with the same real digits, so they are kept, keyed by the images' content (shape, sum
-    and sum of squares) and the classifier: one pass over them, not one per evaluation."""
-    key = (id(model), tuple(real.shape), float(real.sum()), float(real.square().sum()))
-    if key not in _REAL_STATISTICS:
-        if len(_REAL_STATISTICS) >= 8:  # a few data sets at most: drop the oldest
-            del _REAL_STATISTICS[next(iter(_REAL_STATISTICS))]
+    with the same real digits, so they are kept: per classifier (gone with it, and
+    recomputed if its weights change in place), keyed by the images' content (shape, sum
+    and sum of squares): one pass over them, not one per evaluation."""
+    versions = tuple(p._version for p in model.parameters())
+    key = (versions, tuple(real.shape), float(real.sum()), float(real.square().sum()))
+    kept = _REAL_STATISTICS.setdefault(model, {})
+    if key not in kept:
+        if len(kept) >= 8:  # a few data sets at most: drop the oldest
+            del kept[next(iter(kept))]
         f_real, _ = _features_and_probs(model, real)
-        _REAL_STATISTICS[key] = (f_real.mean(0), np.cov(f_real, rowvar=False))
-    return _REAL_STATISTICS[key]
+        kept[key] = (f_real.mean(0), np.cov(f_real, rowvar=False))
+    return kept[key]
 
 
 def digit_metrics(

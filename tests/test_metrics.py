@@ -448,6 +448,20 @@ def test_classifier_rejects_unknown_size():
 # ---- digit metrics ------------------------------------------------------------------------
 
 
+def test_the_kept_real_statistics_follow_the_classifiers_weights():
+    """The real digits' statistics are kept per classifier; a classifier changed in place
+    must not be compared with the statistics of its old weights."""
+    digits = load("digits")
+    model = DigitClassifier().eval().requires_grad_(False)  # random weights, not the cached one
+    digit_metrics(digits.x[:300], digits.x, classifier=model)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(1.5)
+    kept = digit_metrics(digits.x[:300], digits.x, classifier=model)["fd"]
+    metrics._REAL_STATISTICS.clear()
+    assert kept == digit_metrics(digits.x[:300], digits.x, classifier=model)["fd"]
+
+
 def _halves(digits: Dataset) -> tuple[torch.Tensor, torch.Tensor]:
     perm = torch.randperm(len(digits), generator=torch.Generator().manual_seed(0))
     return digits.x[perm[: len(perm) // 2]], digits.x[perm[len(perm) // 2 :]]
