@@ -15,6 +15,7 @@ Two families, chosen by `evaluate` from the dataset:
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import os
 import tempfile
@@ -531,10 +532,12 @@ _REAL_STATISTICS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _real_statistics(model: DigitClassifier, real: Tensor) -> tuple[np.ndarray, np.ndarray]:
     """The real images' feature mean and covariance. Every evaluation of a run compares
     with the same real digits, so they are kept: per classifier (gone with it, and
-    recomputed if its weights change in place), keyed by the images' content (shape, sum
-    and sum of squares): one pass over them, not one per evaluation."""
+    recomputed if its weights change in place), keyed by a hash of the images' bytes (a
+    sum would not do: mirrored or shuffled images have the same sums): one pass over
+    them, not one per evaluation."""
     versions = tuple(p._version for p in model.parameters())
-    key = (versions, tuple(real.shape), float(real.sum()), float(real.square().sum()))
+    content = real.detach().float().cpu().contiguous().numpy().tobytes()
+    key = (versions, tuple(real.shape), hashlib.blake2b(content, digest_size=16).digest())
     kept = _REAL_STATISTICS.setdefault(model, {})
     if key not in kept:
         if len(kept) >= 8:  # a few data sets at most: drop the oldest

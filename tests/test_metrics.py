@@ -462,6 +462,19 @@ def test_the_kept_real_statistics_follow_the_classifiers_weights():
     assert kept == digit_metrics(digits.x[:300], digits.x, classifier=model)["fd"]
 
 
+def test_the_kept_real_statistics_tell_mirrored_references_apart(cache):
+    """Mirrored digits have the same pixel sums as the originals, but not the same
+    features: each reference gets its own statistics."""
+    digits = load("digits")
+    model = digit_classifier(16, cache_dir=cache)
+    samples, real = digits.x[:300], digits.x[300:900]
+    upright = digit_metrics(samples, real, classifier=model)["fd"]
+    mirrored = digit_metrics(samples, real.flip(3), classifier=model)["fd"]
+    metrics._REAL_STATISTICS.clear()
+    assert mirrored == digit_metrics(samples, real.flip(3), classifier=model)["fd"]
+    assert mirrored > upright  # the samples are upright digits
+
+
 def _halves(digits: Dataset) -> tuple[torch.Tensor, torch.Tensor]:
     perm = torch.randperm(len(digits), generator=torch.Generator().manual_seed(0))
     return digits.x[perm[: len(perm) // 2]], digits.x[perm[len(perm) // 2 :]]
